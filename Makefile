@@ -1,0 +1,42 @@
+# anomalyd — build, run, test, install.
+#   make run      install system libraries if missing, build release, start the daemon on Config/anomalyd.toml
+#   make test     install system libraries if missing, run the whole test suite
+#   make install  binary to /usr/local/bin, config to /etc/anomalyd, units to /etc/systemd/system
+
+SWIFT      ?= swift
+PREFIX     ?= /usr/local
+CONFIG     ?= Config/anomalyd.toml
+SYS_DEPS   := libzmq3-dev libopenblas-dev pkg-config
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test build deps bench install clean
+
+deps:
+	@missing=""; for p in $(SYS_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+run: build
+	.build/release/anomalyd run --config $(CONFIG)
+
+test: deps
+	$(SWIFT) test
+
+bench: build
+	OPENBLAS_NUM_THREADS=1 .build/release/anomalyd-bench records
+	OPENBLAS_NUM_THREADS=1 .build/release/anomalyd-bench vae
+
+install: build
+	$(SUDO) install -D -m 0755 .build/release/anomalyd $(DESTDIR)$(PREFIX)/bin/anomalyd
+	$(SUDO) install -D -m 0644 $(CONFIG) $(DESTDIR)/etc/anomalyd/anomalyd.toml
+	@for u in systemd/*.service; do [ -f "$$u" ] && $(SUDO) install -D -m 0644 "$$u" $(DESTDIR)/etc/systemd/system/$$(basename "$$u"); done; true
+
+clean:
+	rm -rf .build

@@ -1,0 +1,12 @@
+#ifndef ANOMALYD_CBLAS_SHIM_H
+#define ANOMALYD_CBLAS_SHIM_H
+// OpenBLAS on Linux (apt libopenblas-dev); Accelerate's CBLAS on Apple platforms.
+#if defined(__APPLE__)
+#include <Accelerate/Accelerate.h>
+static inline void anomalyd_blas_set_threads(int n) { (void)n; }
+#else
+#include <cblas.h>
+/// Pins OpenBLAS to `n` threads: the daemon owns its threads (SPEC §9).
+static inline void anomalyd_blas_set_threads(int n) { openblas_set_num_threads(n); }
+#endif
+#endif

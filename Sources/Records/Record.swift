@@ -1,0 +1,2 @@
+/// A metric record.
+public enum RecordsModule {}

@@ -1,0 +1,1 @@
+print("usage: anomalyd-bench SUITE")

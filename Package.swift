@@ -15,12 +15,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries.
-        .systemLibrary(
-            name: "CZeroMQ", pkgConfig: "libzmq",
-            providers: [.apt(["libzmq3-dev"]), .brew(["zeromq"])]),
+        // libzmq's pkg-config file adds Kerberos include flags SwiftPM rejects with a warning;
+        // its header is in the default include path, so the module map links it directly.
+        .systemLibrary(name: "CZeroMQ"),
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
@@ -30,7 +31,12 @@ let package = Package(
         .target(name: "Records"),
         .target(name: "VAE", dependencies: ["CBLAS"]),
         .target(name: "Detector", dependencies: ["VAE", "Records"]),
-        .target(name: "Daemon", dependencies: ["ZeroMQ", "Records", "VAE", "Detector"]),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "ZeroMQ", "Records", "VAE", "Detector",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]),
 
         // Executables.
         .executableTarget(
@@ -49,6 +55,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
         .testTarget(name: "VAETests", dependencies: ["VAE"]),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "VAE", "Records"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Detector"]),
     ],
     swiftLanguageModes: [.v6]
 )

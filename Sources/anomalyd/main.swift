@@ -1,6 +1,13 @@
 import ArgumentParser
 import Daemon
+
+/// The `anomalyd` command line (SPEC §6).
 struct Anomalyd: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "anomalyd", version: BuildInfo.version)
+    static let configuration = CommandConfiguration(
+        commandName: "anomalyd",
+        abstract: "Streaming anomaly detection with a variational autoencoder, over ZeroMQ.",
+        version: BuildInfo.version,
+        subcommands: [CheckConfig.self])
 }
+
 Anomalyd.main()

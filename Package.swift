@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // System libraries.
@@ -36,6 +37,7 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "Records", "VAE", "Detector",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // Executables.
@@ -55,7 +57,9 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
         .testTarget(name: "VAETests", dependencies: ["VAE"]),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "VAE", "Records"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Detector"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "Detector", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

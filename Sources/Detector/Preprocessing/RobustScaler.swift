@@ -1,0 +1,77 @@
+/// Per-field robust scaling, fitted on training data: `(x − median) / scale`, where scale is the
+/// interquartile range divided by 1.349 (so it equals σ for Gaussian data), floored so a constant
+/// field does not divide by zero. Scaled training values are clipped to ±`clip` before training,
+/// so that a few extreme points do not dominate the model; scoring uses unclipped values, so an
+/// extreme point still scores as extreme.
+public struct RobustScaler: Sendable, Equatable, Codable {
+    /// Per-field centre.
+    public private(set) var median: [Float]
+    /// Per-field scale (> 0).
+    public private(set) var scale: [Float]
+    /// Bound applied by `clipped` to scaled training values.
+    public var clip: Float
+
+    /// An identity scaler for `fields` fields.
+    public init(fields: Int, clip: Float = 10) {
+        median = [Float](repeating: 0, count: fields)
+        scale = [Float](repeating: 1, count: fields)
+        self.clip = clip
+    }
+
+    /// Fits on `values`, row-major [rows × fields]; NaN entries (missing) are ignored.
+    public init(fitting values: [Float], fields: Int, clip: Float = 10) {
+        precondition(fields > 0 && values.count % fields == 0)
+        self.init(fields: fields, clip: clip)
+        let rows = values.count / fields
+        var column: [Float] = []
+        column.reserveCapacity(rows)
+        for f in 0..<fields {
+            column.removeAll(keepingCapacity: true)
+            for r in 0..<rows where !values[r * fields + f].isNaN { column.append(values[r * fields + f]) }
+            guard !column.isEmpty else { continue }
+            column.sort()
+            let q1 = Self.quantile(column, 0.25), q2 = Self.quantile(column, 0.5), q3 = Self.quantile(column, 0.75)
+            median[f] = q2
+            var spread = (q3 - q1) / 1.349
+            if !(spread > 0) {
+                // Mostly-constant data (IQR 0): fall back to the mean absolute deviation, then to a
+                // floor relative to the level, so the scale stays positive and meaningful.
+                var mad: Float = 0
+                for v in column { mad += abs(v - q2) }
+                spread = mad / Float(column.count) * 1.2533
+            }
+            let floor = max(1e-6, abs(q2) * 1e-3)
+            scale[f] = max(spread, floor)
+        }
+    }
+
+    /// Number of fields.
+    public var fields: Int { median.count }
+
+    /// Scales one value of field `field`.
+    @inline(__always)
+    public func scaled(_ value: Float, field: Int) -> Float {
+        (value - median[field]) / scale[field]
+    }
+
+    /// Maps a scaled value of `field` back to its original units.
+    @inline(__always)
+    public func unscaled(_ value: Float, field: Int) -> Float {
+        value * scale[field] + median[field]
+    }
+
+    /// Scales and clips one value, for training data.
+    @inline(__always)
+    public func clipped(_ value: Float, field: Int) -> Float {
+        min(max(scaled(value, field: field), -clip), clip)
+    }
+
+    /// Linear-interpolated quantile of sorted values.
+    static func quantile(_ sorted: [Float], _ q: Float) -> Float {
+        let position = q * Float(sorted.count - 1)
+        let lower = Int(position)
+        let upper = min(lower + 1, sorted.count - 1)
+        let fraction = position - Float(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+}

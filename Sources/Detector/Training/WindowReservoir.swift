@@ -1,0 +1,65 @@
+/// The most recent normal windows of a model group: what the next training runs on.
+///
+/// A ring of `capacity` windows, each `windowSize` values plus a mask of the same size (1 observed,
+/// 0 missing), in two flat buffers allocated once. When full, the oldest window is overwritten,
+/// so the model follows slow drift. The caller leaves out windows inside alert episodes, so an
+/// anomaly never becomes "normal" by being trained on (no model poisoning).
+public struct WindowReservoir: Sendable {
+    /// Most windows held.
+    public let capacity: Int
+    /// Values per window (window length × fields).
+    public let windowSize: Int
+    private var values: [Float]
+    private var mask: [Float]
+    private var next = 0
+    /// Windows held, ≤ capacity.
+    public private(set) var count = 0
+    /// Windows ever appended.
+    public private(set) var appended = 0
+
+    /// An empty reservoir.
+    public init(capacity: Int, windowSize: Int) {
+        precondition(capacity > 0 && windowSize > 0)
+        self.capacity = capacity
+        self.windowSize = windowSize
+        values = [Float](repeating: 0, count: capacity * windowSize)
+        mask = [Float](repeating: 0, count: capacity * windowSize)
+    }
+
+    /// Appends one window; `values` and `mask` each hold `windowSize` entries.
+    public mutating func append(values window: UnsafeBufferPointer<Float>, mask windowMask: UnsafeBufferPointer<Float>) {
+        precondition(window.count == windowSize && windowMask.count == windowSize)
+        let offset = next * windowSize
+        values.withUnsafeMutableBufferPointer { target in
+            _ = UnsafeMutableBufferPointer(rebasing: target[offset..<offset + windowSize]).initialize(from: window)
+        }
+        mask.withUnsafeMutableBufferPointer { target in
+            _ = UnsafeMutableBufferPointer(rebasing: target[offset..<offset + windowSize]).initialize(from: windowMask)
+        }
+        next = (next + 1) % capacity
+        count = min(count + 1, capacity)
+        appended += 1
+    }
+
+    /// Convenience for arrays.
+    public mutating func append(values window: [Float], mask windowMask: [Float]) {
+        window.withUnsafeBufferPointer { v in
+            windowMask.withUnsafeBufferPointer { m in append(values: v, mask: m) }
+        }
+    }
+
+    /// A copy of the held windows, oldest first: row-major [count × windowSize] values and mask.
+    /// The copy is what a training job takes to another thread.
+    public func snapshot() -> (values: [Float], mask: [Float], count: Int) {
+        let start = count < capacity ? 0 : next
+        var outValues = [Float](); outValues.reserveCapacity(count * windowSize)
+        var outMask = [Float](); outMask.reserveCapacity(count * windowSize)
+        for i in 0..<count {
+            let slot = (start + i) % capacity
+            let range = slot * windowSize..<(slot + 1) * windowSize
+            outValues += values[range]
+            outMask += mask[range]
+        }
+        return (outValues, outMask, count)
+    }
+}

@@ -4,7 +4,7 @@ import PackageDescription
 
 let package = Package(
     name: "anomalyd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "anomalyd", targets: ["anomalyd"]),
         .executable(name: "anomalyd-bench", targets: ["anomalyd-bench"]),

@@ -7,7 +7,7 @@ struct Anomalyd: ParsableCommand {
         commandName: "anomalyd",
         abstract: "Streaming anomaly detection with a variational autoencoder, over ZeroMQ.",
         version: BuildInfo.version,
-        subcommands: [CheckConfig.self])
+        subcommands: [CheckConfig.self, Keygen.self, Tail.self, ProxyCommand.self])
 }
 
 Anomalyd.main()

@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
         .testTarget(name: "VAETests", dependencies: ["VAE"]),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "VAE", "Records"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["anomalyd"]),
         .testTarget(
             name: "DaemonTests",
             dependencies: ["Daemon", "Detector", .product(name: "Logging", package: "swift-log")]),

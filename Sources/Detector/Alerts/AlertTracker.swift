@@ -1,0 +1,106 @@
+/// The alert state machine of one series (SPEC §4): turns each scored window into at most one
+/// message, `open` → `ongoing`… → `resolved`.
+///
+/// - An episode opens on the `minConsecutive`-th anomalous window in a row.
+/// - While it lasts, an anomalous window repeats it as `ongoing` when at least `repeatEvery`
+///   seconds of stream time have passed since the last message (so replays at any speed give
+///   the same messages).
+/// - It resolves on the `resolveAfter`-th normal window in a row; an anomalous window in between
+///   restarts that count.
+///
+/// Time is the stream's (the windows' timestamps), never the wall clock.
+public struct AlertTracker: Sendable {
+    /// When episodes open, repeat and resolve (`group.alerts`).
+    public struct Configuration: Equatable, Sendable {
+        /// Anomalous windows in a row that open an episode, at least 1.
+        public var minConsecutive: Int
+        /// Normal windows in a row that resolve it, at least 1.
+        public var resolveAfter: Int
+        /// Least stream time in seconds between two messages of one episode; `.infinity` never
+        /// repeats, 0 repeats on every anomalous window.
+        public var repeatEvery: Double
+
+        /// Creates a configuration. Defaults: open at once, resolve after 5 normal windows,
+        /// remind every 5 minutes.
+        public init(minConsecutive: Int = 1, resolveAfter: Int = 5, repeatEvery: Double = 300) {
+            precondition(minConsecutive >= 1 && resolveAfter >= 1, "counts must be positive")
+            precondition(repeatEvery >= 0, "repeatEvery must not be negative")
+            self.minConsecutive = minConsecutive
+            self.resolveAfter = resolveAfter
+            self.repeatEvery = repeatEvery
+        }
+    }
+
+    /// The configuration.
+    public var configuration: Configuration
+    /// The series key episode ids are derived from.
+    public let seriesKey: String
+    /// The open episode, if any.
+    public private(set) var episode: AlertEpisode?
+    /// Anomalous windows in a row while no episode is open.
+    public private(set) var pendingAnomalous = 0
+
+    /// Creates a tracker for one series with no open episode.
+    public init(seriesKey: String, configuration: Configuration = Configuration()) {
+        self.seriesKey = seriesKey
+        self.configuration = configuration
+    }
+
+    /// Whether an episode is open (the `alert` column of `anomalyd detect`).
+    public var isOpen: Bool { episode != nil }
+
+    /// Feeds one scored window.
+    /// - Parameters:
+    ///   - isAnomalous: the threshold's verdict on the window.
+    ///   - score: the window's calibrated score.
+    ///   - threshold: the threshold it was compared with.
+    ///   - window: the window's span; `window.end` is its stream time.
+    /// - Returns: the message to publish, if this window causes one.
+    public mutating func observe(
+        isAnomalous: Bool, score: Double, threshold: Double, window: AlertWindow
+    ) -> AlertEvent? {
+        let time = window.end
+        let severity = ScoreCalibration.severity(score: score, threshold: threshold)
+        func event(_ state: AlertEvent.State, _ id: String) -> AlertEvent {
+            AlertEvent(
+                state: state, episodeID: id, time: time, score: score, threshold: threshold,
+                severity: severity, window: window)
+        }
+
+        guard var current = episode else {
+            guard isAnomalous else {
+                pendingAnomalous = 0
+                return nil
+            }
+            pendingAnomalous += 1
+            guard pendingAnomalous >= configuration.minConsecutive else { return nil }
+            let id = AlertEpisode.makeID(seriesKey: seriesKey, openedAt: time)
+            episode = AlertEpisode(
+                id: id, openedAt: time, anomalousWindows: pendingAnomalous, peakSeverity: severity,
+                lastMessageAt: time, normalStreak: 0)
+            pendingAnomalous = 0
+            return event(.open, id)
+        }
+
+        if isAnomalous {
+            current.anomalousWindows += 1
+            current.normalStreak = 0
+            current.peakSeverity = max(current.peakSeverity, severity)
+            var message: AlertEvent?
+            if time - current.lastMessageAt >= configuration.repeatEvery {
+                current.lastMessageAt = time
+                message = event(.ongoing, current.id)
+            }
+            episode = current
+            return message
+        }
+
+        current.normalStreak += 1
+        guard current.normalStreak >= configuration.resolveAfter else {
+            episode = current
+            return nil
+        }
+        episode = nil
+        return event(.resolved, current.id)
+    }
+}

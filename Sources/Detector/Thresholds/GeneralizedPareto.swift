@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+import Glibc  // log, pow: the C library, not Foundation (this runs per point)
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A generalized Pareto distribution (GPD) of excesses `y > 0` over a threshold:
+/// `P(Y > y) = (1 + shape · y / scale)^(−1/shape)`, or `exp(−y / scale)` when `shape == 0`.
+///
+/// Fitted by maximum likelihood with Grimshaw's reduction to a one-dimensional root search
+/// (Grimshaw 1993, as used by SPOT: Siffer et al., KDD 2017), falling back to the method of
+/// moments when there are too few excesses or the likelihood search gives nothing finite.
+public struct GeneralizedPareto: Codable, Equatable, Sendable {
+    /// The shape ξ (tail index); positive is heavy-tailed, zero exponential, negative bounded.
+    public var shape: Double
+    /// The scale σ > 0.
+    public var scale: Double
+
+    /// Creates a distribution with the given shape ξ and scale σ.
+    public init(shape: Double, scale: Double) {
+        self.shape = shape
+        self.scale = scale
+    }
+
+    /// Fewer excesses than this are fitted by the method of moments.
+    public static let minimumExcessesForLikelihood = 10
+
+    /// The excess exceeded with probability `probability`: `σ/ξ · (p^(−ξ) − 1)`, or `−σ log p`.
+    public func excess(exceededWithProbability probability: Double) -> Double {
+        if abs(shape) < 1e-12 { return -scale * log(probability) }
+        return scale / shape * (pow(probability, -shape) - 1)
+    }
+
+    /// The log-likelihood of `excesses`, or −∞ where the parameters do not support them.
+    public func logLikelihood(of excesses: [Double]) -> Double {
+        guard scale > 0, scale.isFinite, shape.isFinite, !excesses.isEmpty else { return -.infinity }
+        let n = Double(excesses.count)
+        if abs(shape) < 1e-12 {
+            return -n * log(scale) - excesses.reduce(0, +) / scale
+        }
+        let tau = shape / scale
+        var sumLog = 0.0
+        for y in excesses {
+            let s = 1 + tau * y
+            guard s > 0 else { return -.infinity }
+            sumLog += log(s)
+        }
+        return -n * log(scale) - (1 + 1 / shape) * sumLog
+    }
+
+    /// Fits `excesses` (all positive) by maximum likelihood, else by the method of moments.
+    public static func fit(excesses: [Double]) -> GeneralizedPareto {
+        guard !excesses.isEmpty else { return GeneralizedPareto(shape: 0, scale: .leastNormalMagnitude) }
+        if excesses.count >= minimumExcessesForLikelihood, let fitted = grimshaw(excesses: excesses) {
+            return fitted
+        }
+        return methodOfMoments(excesses: excesses)
+    }
+
+    /// The method-of-moments estimate: with mean m and variance v,
+    /// `ξ = (1 − m²/v) / 2`, `σ = m (m²/v + 1) / 2`; exponential (`σ = m`) when v is 0.
+    public static func methodOfMoments(excesses: [Double]) -> GeneralizedPareto {
+        let n = Double(excesses.count)
+        let mean = excesses.reduce(0, +) / n
+        let variance = excesses.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(n - 1, 1)
+        let scaleFloor = max(mean, .leastNormalMagnitude)
+        guard variance > 0, variance.isFinite else { return GeneralizedPareto(shape: 0, scale: scaleFloor) }
+        let ratio = mean * mean / variance
+        return GeneralizedPareto(shape: 0.5 * (1 - ratio), scale: max(0.5 * mean * (ratio + 1), scaleFloor * 1e-12))
+    }
+
+    /// Grimshaw's maximum-likelihood fit, or nil when no candidate has a finite likelihood.
+    ///
+    /// The likelihood equations reduce to `w(t) = u(t) v(t) − 1 = 0` with
+    /// `u(t) = 1 + mean log(1 + t y)` and `v(t) = mean 1/(1 + t y)`; each root `t* ≠ 0` gives
+    /// `ξ = u(t*) − 1`, `σ = ξ / t*`. Roots lie in `(−1/y_max, 0)` and
+    /// `(0, 2(ȳ − y_min)/y_min²)`; both intervals are scanned on a grid for sign changes, each
+    /// bracketed root is refined by bisection, and the candidate with the highest likelihood wins
+    /// (the exponential `ξ = 0, σ = ȳ` is always a candidate).
+    public static func grimshaw(excesses: [Double]) -> GeneralizedPareto? {
+        guard let minimum = excesses.min(), let maximum = excesses.max(), minimum > 0 else { return nil }
+        let mean = excesses.reduce(0, +) / Double(excesses.count)
+        var best = GeneralizedPareto(shape: 0, scale: mean)
+        var bestLikelihood = best.logLikelihood(of: excesses)
+        guard maximum > minimum * (1 + 1e-12) else { return bestLikelihood.isFinite ? best : nil }
+
+        let epsilon = 1e-8 / mean
+        var intervals: [(Double, Double)] = [(-1 / maximum + epsilon, -epsilon)]
+        let upper = 2 * (mean - minimum) / (minimum * minimum)
+        if upper > epsilon { intervals.append((epsilon, upper)) }
+        for (low, high) in intervals where low < high {
+            for root in roots(in: low, high, excesses: excesses) {
+                let shape = meanLog(onePlus: root, times: excesses)
+                let candidate = GeneralizedPareto(shape: shape, scale: shape / root)
+                let likelihood = candidate.logLikelihood(of: excesses)
+                if likelihood > bestLikelihood {
+                    best = candidate
+                    bestLikelihood = likelihood
+                }
+            }
+        }
+        return bestLikelihood.isFinite ? best : nil
+    }
+
+    // MARK: - Root search
+
+    /// Roots of `w` in `(low, high)`: sign changes on a grid that is both uniform and geometric
+    /// towards zero (roots near zero are small shapes), each refined by bisection.
+    private static func roots(in low: Double, _ high: Double, excesses: [Double]) -> [Double] {
+        let gridCount = 32
+        var grid: [Double] = []
+        grid.reserveCapacity(2 * gridCount + 2)
+        for k in 0...gridCount { grid.append(low + (high - low) * Double(k) / Double(gridCount)) }
+        // Geometric points between the end nearest zero and the far end.
+        let near = abs(low) < abs(high) ? low : high
+        let far = abs(low) < abs(high) ? high : low
+        let ratio = far / near
+        if ratio > 1 {
+            for k in 1..<gridCount { grid.append(near * pow(ratio, Double(k) / Double(gridCount))) }
+        }
+        grid.sort()
+        var found: [Double] = []
+        var previousT = grid[0]
+        var previousW = w(previousT, excesses)
+        for t in grid.dropFirst() {
+            let value = w(t, excesses)
+            if value == 0 {
+                found.append(t)
+            } else if previousW.isFinite, value.isFinite, (previousW < 0) != (value < 0), previousW != 0 {
+                found.append(bisect(previousT, t, previousW, excesses))
+            }
+            previousT = t
+            previousW = value
+        }
+        return found
+    }
+
+    private static func bisect(_ a: Double, _ b: Double, _ wa: Double, _ excesses: [Double]) -> Double {
+        var low = a
+        var high = b
+        var lowSign = wa < 0
+        for _ in 0..<48 {
+            let middle = 0.5 * (low + high)
+            let value = w(middle, excesses)
+            if value == 0 || !value.isFinite { return middle }
+            if (value < 0) == lowSign { low = middle; lowSign = value < 0 } else { high = middle }
+        }
+        return 0.5 * (low + high)
+    }
+
+    /// `w(t) = u(t) v(t) − 1` (see ``grimshaw(excesses:)``); NaN outside the domain.
+    private static func w(_ t: Double, _ excesses: [Double]) -> Double {
+        excesses.withUnsafeBufferPointer { ys in
+            var sumLog = 0.0
+            var sumInverse = 0.0
+            for y in ys {
+                let s = 1 + t * y
+                if s <= 0 { return .nan }
+                sumLog += log(s)
+                sumInverse += 1 / s
+            }
+            let n = Double(ys.count)
+            return (1 + sumLog / n) * (sumInverse / n) - 1
+        }
+    }
+
+    private static func meanLog(onePlus t: Double, times excesses: [Double]) -> Double {
+        excesses.reduce(0) { $0 + log(1 + t * $1) } / Double(excesses.count)
+    }
+}

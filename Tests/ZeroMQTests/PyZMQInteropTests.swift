@@ -1,4 +1,5 @@
 import Foundation
+import Records
 import Testing
 import ZeroMQ
 
@@ -55,6 +56,19 @@ import ZeroMQ
             #expect(buffer.bytes(at: 0) == bytes("metrics"))
             #expect(buffer.bytes(at: 1) == Self.payload)
         }
+
+        // The payload frame decodes in place, as the daemon's ingest loop will decode it.
+        var parser = RecordParser()
+        var records: [Record] = []
+        var rejected: [ParseError] = []
+        parser.parse(buffer[1]) { records.append(Record($0, receivedAt: 0)) } onReject: { rejected.append($0) }
+        #expect(rejected.isEmpty)
+        #expect(records.count == 2)
+        #expect(records.map(\.seriesKey) == ["pump-7", "pump-7"])
+        #expect(records.first?.timestamp == 1_700_000_000.5)
+        #expect(records.first?.fields.first?.name == "value" && records.first?.fields.first?.value == 0.42)
+        #expect(records.last?.timestamp == 1_795_550_400)  // 2026-11-24T20:00:00Z
+        #expect(records.last?.fields.first?.name == "temp" && records.last?.fields.first?.value == 71.2)
     }
 
     /// Fails the test, with the reason, unless `python3 -c "import zmq"` works.

@@ -7,12 +7,20 @@ SWIFT      ?= swift
 PREFIX     ?= /usr/local
 CONFIG     ?= Config/anomalyd.toml
 SYS_DEPS   := libzmq3-dev libopenblas-dev pkg-config
+# The tests also verify the systemd units (systemd-analyze) and run them under a real systemd.
+TEST_DEPS  := systemd
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps bench install clean
+.PHONY: run test build deps test-deps install-packages bench install clean
 
 deps:
-	@missing=""; for p in $(SYS_DEPS); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(SYS_DEPS)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(SYS_DEPS) $(TEST_DEPS)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -26,7 +34,7 @@ build: deps
 run: build
 	.build/release/anomalyd run --config $(CONFIG)
 
-test: deps
+test: test-deps
 	$(SWIFT) test
 
 bench: build

@@ -2,9 +2,12 @@
 /// (`anomalyd_records_rejected_total{reason}`, SPEC §3 and §8).
 ///
 /// The codecs produce ``malformed``, ``tooLarge``, ``noFields`` and ``badTimestamp``;
-/// the detector uses ``seriesLimit``, ``late`` and ``duplicate`` for records that decoded
-/// well but cannot be admitted.
-public enum RejectReason: Hashable, Sendable, CaseIterable {
+/// the detector uses ``seriesLimit``, ``late``, ``duplicate`` and ``unknownGroup`` for records
+/// that decoded well but cannot be admitted; the daemon uses ``droppedQueueFull``.
+///
+/// The raw value is a dense index (`0..<allCases.count`), so per-reason counters can live in an
+/// array and counting a rejection on the hot path needs no dictionary and no string.
+public enum RejectReason: Int, Hashable, Sendable, CaseIterable {
     /// The line breaks its format's syntax: a truncated object, a wrong type, invalid
     /// UTF-8, a duplicate key, an empty series, a number that overflows a Double.
     case malformed
@@ -23,6 +26,10 @@ public enum RejectReason: Hashable, Sendable, CaseIterable {
     case late
     /// The record repeats a timestamp the series already has.
     case duplicate
+    /// No model group's `match` glob matches the series key.
+    case unknownGroup
+    /// The bounded scoring queue was full, so the record was dropped (back-pressure, SPEC §9).
+    case droppedQueueFull
 
     /// The value of the `reason` label in metrics, such as `too_large`.
     public var label: String {
@@ -34,6 +41,8 @@ public enum RejectReason: Hashable, Sendable, CaseIterable {
         case .seriesLimit: "series_limit"
         case .late: "late"
         case .duplicate: "duplicate"
+        case .unknownGroup: "unknown_group"
+        case .droppedQueueFull: "dropped_queue_full"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Records
 import Daemon
 import Testing
 
@@ -51,7 +52,7 @@ import Testing
             "malformed", "too_large", "no_fields", "bad_timestamp", "series_limit", "late", "duplicate",
             "unknown_group", "dropped_queue_full",
         ]
-        #expect(DaemonMetrics.RejectionReason.allCases.map(\.label) == labels)
+        #expect(RejectReason.allCases.map(\.label) == labels)
         for label in labels {
             #expect(lines.contains(#"anomalyd_records_rejected_total{reason="\#(label)"} 0"#), "\(label)")
         }
@@ -65,8 +66,8 @@ import Testing
 
     @Test func rawValuesIndexTheLabelledCounters() {
         let metrics = DaemonMetrics()
-        #expect(metrics.recordsRejected.count == DaemonMetrics.RejectionReason.allCases.count)
-        #expect(DaemonMetrics.RejectionReason.allCases.map(\.rawValue) == Array(metrics.recordsRejected.indices))
+        #expect(metrics.recordsRejected.count == RejectReason.allCases.count)
+        #expect(RejectReason.allCases.map(\.rawValue) == Array(metrics.recordsRejected.indices))
         #expect(DaemonMetrics.AlertState.allCases.map(\.rawValue) == Array(metrics.alertsPublished.indices))
         #expect(DaemonMetrics.TrainingResult.allCases.map(\.rawValue) == Array(metrics.modelsTrained.indices))
     }

@@ -103,6 +103,10 @@ import Testing
 
     @Test func rejectReasonLabels() {
         #expect(RejectReason.allCases.map(\.label)
-            == ["malformed", "too_large", "no_fields", "bad_timestamp", "series_limit", "late", "duplicate"])
+            == [
+                "malformed", "too_large", "no_fields", "bad_timestamp", "series_limit", "late", "duplicate",
+                "unknown_group", "dropped_queue_full",
+            ])
+        #expect(RejectReason.allCases.map(\.rawValue) == Array(0..<RejectReason.allCases.count))
     }
 }

@@ -1,3 +1,4 @@
+import Records
 import Atomics
 import Prometheus
 
@@ -20,7 +21,7 @@ public final class DaemonMetrics: Sendable {
 
     /// `records_received_total`: record lines taken from messages, before any rejection.
     public let recordsReceived: Counter
-    /// `records_rejected_total{reason}`, indexed by ``RejectionReason/rawValue``.
+    /// `records_rejected_total{reason}`, indexed by ``Records/RejectReason/rawValue``.
     public let recordsRejected: [Counter]
     /// `messages_received_total`: ZeroMQ messages received.
     public let messagesReceived: Counter
@@ -70,7 +71,7 @@ public final class DaemonMetrics: Sendable {
         recordsReceived = registry.makeCounter(
             descriptor: named("records_received", unit: "total", help: "Record lines received, before validation."))
         let rejected = named("records_rejected", unit: "total", help: "Record lines rejected or dropped, by reason.")
-        recordsRejected = RejectionReason.allCases.map { reason in
+        recordsRejected = RejectReason.allCases.map { reason in
             registry.makeCounter(descriptor: rejected, labels: [("reason", reason.label)])
         }
         messagesReceived = registry.makeCounter(
@@ -114,7 +115,7 @@ public final class DaemonMetrics: Sendable {
 
     /// Counts `count` rejected record lines for `reason`: one array subscript and one atomic add.
     @inlinable
-    public func recordRejected(_ reason: RejectionReason, count: Int64 = 1) {
+    public func recordRejected(_ reason: RejectReason, count: Int64 = 1) {
         recordsRejected[reason.rawValue].increment(by: count)
     }
 

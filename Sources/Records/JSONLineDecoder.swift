@@ -187,14 +187,20 @@ struct JSONLineDecoder {
         try scratch.commitField(nameCount: nameCount, value: value, offset: offset)
     }
 
-    private mutating func decodeFields() throws(LineError) {
-        guard base[i] == UInt8(ascii: "{") else { throw .malformed(i, "fields must be an object") }
+    /// Consumes `{` and following whitespace; true when the object is empty (`{}` consumed too).
+    private mutating func openObject(orThrow detail: StaticString) throws(LineError) -> Bool {
+        guard base[i] == UInt8(ascii: "{") else { throw .malformed(i, detail) }
         i += 1
         skipWhitespace()
         if i < end && base[i] == UInt8(ascii: "}") {
             i += 1
-            return
+            return true
         }
+        return false
+    }
+
+    private mutating func decodeFields() throws(LineError) {
+        if try openObject(orThrow: "fields must be an object") { return }
         while true {
             guard i < end, base[i] == UInt8(ascii: "\"") else { throw .malformed(i, "expected a key") }
             let keyOffset = i
@@ -212,13 +218,7 @@ struct JSONLineDecoder {
     }
 
     private mutating func decodeTags() throws(LineError) {
-        guard base[i] == UInt8(ascii: "{") else { throw .malformed(i, "tags must be an object") }
-        i += 1
-        skipWhitespace()
-        if i < end && base[i] == UInt8(ascii: "}") {
-            i += 1
-            return
-        }
+        if try openObject(orThrow: "tags must be an object") { return }
         while true {
             guard i < end, base[i] == UInt8(ascii: "\"") else { throw .malformed(i, "expected a key") }
             let keyOffset = i

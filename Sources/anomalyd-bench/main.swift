@@ -4,29 +4,24 @@ import Glibc
 import Darwin
 #endif
 
-// anomalyd-bench SUITE: one `name value unit` line per figure (SPEC §6).
-// Speeds are only comparable as ratios measured in one run, side by side with a peer.
+// anomalyd-bench SUITE [FIGURE]: one `name value unit` line per figure (SPEC §6).
+// Speeds are only comparable as ratios measured in one run, side by side with a peer
+// (Benchmarks/peers/), which prints the same names for the same work.
 
-let suites: [(name: String, run: () throws -> Void, about: String)] = [
-    ("records", runRecordsBenchmark, "record codecs, records/s on one core"),
+let suites: [(name: String, run: (String?) -> Void, about: String)] = [
+    ("records", { _ in runRecordsBenchmark() }, "record codecs, records/s on one core"),
+    ("vae", { runVAEBenchmark(only: $0) }, "VAE scoring and training on one core [batch1|batch256|train]"),
 ]
 
-let requested = Array(CommandLine.arguments.dropFirst())
-if requested.isEmpty || requested.contains(where: { $0 == "-h" || $0 == "--help" }) {
-    print("usage: anomalyd-bench SUITE...   (or `all`)")
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, !["-h", "--help"].contains(name) else {
+    print("usage: anomalyd-bench SUITE [FIGURE]   (SUITE `all` runs every suite)")
     for suite in suites { print("  \(suite.name)\t\(suite.about)") }
-} else {
-    for name in requested {
-        let chosen = name == "all" ? suites : suites.filter { $0.name == name }
-        if chosen.isEmpty {
-            print("anomalyd-bench: unknown suite \(name)")
-            exit(64)
-        }
-        for suite in chosen {
-            do { try suite.run() } catch {
-                print("anomalyd-bench: \(suite.name) failed: \(error)")
-                exit(1)
-            }
-        }
-    }
+    exit(arguments.isEmpty ? 64 : 0)
 }
+let chosen = name == "all" ? suites : suites.filter { $0.name == name }
+if chosen.isEmpty {
+    print("anomalyd-bench: unknown suite \(name)")
+    exit(64)
+}
+for suite in chosen { suite.run(arguments.dropFirst().first) }

@@ -1,0 +1,104 @@
+import CBLAS
+
+/// A fully connected layer, y = x Wᵀ + b, optionally followed by ReLU in the same pass.
+///
+/// Matrices are Float32, row-major, batch-major. The weight is (OC, C) like PyTorch's `Linear`.
+enum Dense {
+    /// inp is (B, C), weight is (OC, C), bias is (OC); out will be (B, OC).
+    /// With `relu`, out = max(0, inp Wᵀ + b). The bias is written first and the gemm accumulates
+    /// onto it (β = 1, so BLAS skips its own zeroing pass); the ReLU is one more pass.
+    @inline(__always)
+    static func forward(
+        _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
+        _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+        _ B: Int, _ C: Int, _ OC: Int, relu: Bool
+    ) {
+        // Broadcast the bias into every row by doubling copies (log₂ B calls, not B).
+        out.update(from: bias, count: OC)
+        var filled = 1
+        while filled < B {
+            let n = min(filled, B - filled)
+            (out + filled * OC).update(from: out, count: n * OC)
+            filled += n
+        }
+        if B == 1 {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(OC), Int32(C), 1, weight, Int32(C), inp, 1, 1, out, 1)
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(B), Int32(OC), Int32(C),
+                        1, inp, Int32(C), weight, Int32(C), 1, out, Int32(OC))
+        }
+        if relu { ReLU.forward(out, B * OC) }
+    }
+
+    /// dout is (B, OC), inp is (B, C), weight is (OC, C).
+    /// Accumulates dweight (OC, C) += doutᵀ inp, dbias (OC) += Σ_b dout, and, unless `dinp` is nil
+    /// (the first layer needs no input gradient), dinp (B, C) += dout W.
+    /// In the forward pass this was: out = inp Wᵀ + b.
+    @inline(__always)
+    static func backward(
+        _ dinp: UnsafeMutablePointer<Float>?, _ dweight: UnsafeMutablePointer<Float>,
+        _ dbias: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
+        _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+        _ B: Int, _ C: Int, _ OC: Int
+    ) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(OC), Int32(C), Int32(B),
+                    1, dout, Int32(OC), inp, Int32(C), 1, dweight, Int32(C))
+        for b in 0..<B {
+            let row = dout + b * OC
+            for o in 0..<OC { dbias[o] += row[o] }
+        }
+        if let dinp {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(B), Int32(C), Int32(OC),
+                        1, dout, Int32(OC), weight, Int32(C), 1, dinp, Int32(C))
+        }
+    }
+
+    /// Fills weight (OC, C) with N(0, σ²), σ² = 2/C (He) or 2/(C+OC) (Xavier); zeroes bias (OC).
+    static func initialize(
+        _ weight: UnsafeMutablePointer<Float>, _ bias: UnsafeMutablePointer<Float>,
+        _ C: Int, _ OC: Int, he: Bool, rng: inout SeededRandom
+    ) {
+        let std = (2.0 / Float(he ? C : C + OC)).squareRoot()
+        for i in 0..<(OC * C) { weight[i] = std * rng.normal() }
+        for o in 0..<OC { bias[o] = 0 }
+    }
+}
+
+/// The rectifier, applied in place after a dense layer (`Dense.forward(relu: true)`).
+enum ReLU {
+    /// x is (N); x = max(0, x) in place (clearing the negative lanes' bits, so it vectorises).
+    @inline(__always)
+    static func forward(_ x: UnsafeMutablePointer<Float>, _ N: Int) {
+        var i = 0
+        while i + FloatV.scalarCount <= N {
+            let v = FastMath.load(x + i)
+            FastMath.store(FastMath.float(FastMath.bits(v) & ~FastMath.negativeMask(v)), x + i)
+            i += FloatV.scalarCount
+        }
+        while i < N { x[i] = x[i] > 0 ? x[i] : 0; i += 1 }
+    }
+
+    /// out and dout are (N). Turns dout, the gradient w.r.t. the ReLU's output, into the gradient
+    /// w.r.t. its input, in place: out > 0 exactly where the input was > 0.
+    /// In the forward pass this was: out = max(0, inp).
+    @inline(__always)
+    static func backward(_ dout: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ N: Int) {
+        for i in 0..<N { dout[i] = out[i] > 0 ? dout[i] : 0 }
+    }
+}
+
+/// The standard-deviation head σ = softplus(s) + ε.
+enum SoftplusStd {
+    /// pre is (N); out will be (N) with out = softplus(pre) + ε.
+    @inline(__always)
+    static func forward(_ out: UnsafeMutablePointer<Float>, _ pre: UnsafePointer<Float>, _ epsilon: Float, _ N: Int) {
+        for i in 0..<N { out[i] = FastMath.softplus(pre[i]).value + epsilon }
+    }
+
+    /// dout and pre are (N). Accumulates dpre (N) += dout · sigmoid(pre).
+    /// In the forward pass this was: out = softplus(pre) + ε.
+    @inline(__always)
+    static func backward(_ dpre: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ pre: UnsafePointer<Float>, _ N: Int) {
+        for i in 0..<N { dpre[i] += dout[i] * FastMath.softplus(pre[i]).sigmoid }
+    }
+}

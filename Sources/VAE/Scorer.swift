@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The scores of one window (see `Scorer.score`).
+public struct WindowScore: Sendable, Equatable {
+    /// Reconstruction negative log-likelihood of the observed points, decoding z = μ_z.
+    public var nll: Float
+    /// Mahalanobis distance of μ_z to the training windows' μ_z distribution.
+    public var latentDistance: Float
+}
+
+/// Inference with a trained `VAEModel` over contiguous batches of flattened windows
+/// ([count × inputSize] Float, row-major). Buffers are allocated once for `capacity` windows;
+/// larger requests are processed in chunks. Not thread-safe: one scorer per thread.
+///
+/// Masks, where accepted, are (count × inputSize) with 1 = observed, 0 = missing; missing points
+/// are left out of every likelihood (their inputs should be 0, as in training).
+public final class Scorer {
+    /// The model being scored with.
+    public let model: VAEModel
+    /// Windows per internal chunk.
+    public let capacity: Int
+
+    let network: VAENetwork
+    let params: FloatBuffer
+    let muZ: FloatBuffer          // (B, L)
+    let runMax: FloatBuffer       // (B)
+    let runSum: FloatBuffer       // (B)
+    let latentMean: FloatBuffer   // (L)
+    let whitening: FloatBuffer    // (L, L) lower triangular
+    let maskedInput: FloatBuffer  // (B, D) inputs with missing points zeroed
+    var rng: SeededRandom
+    let D: Int, L: Int
+
+    /// A scorer for `model`; `seed` drives the Monte Carlo estimators and `generate`.
+    public init(model: VAEModel, capacity: Int = 256, seed: UInt64 = 0) {
+        self.model = model
+        self.capacity = max(capacity, 1)
+        network = VAENetwork(config: model.config, capacity: self.capacity, training: false)
+        params = FloatBuffer(count: model.parameters.count)
+        params.copy(from: model.parameters)
+        D = model.config.inputSize
+        L = model.config.latent
+        muZ = FloatBuffer(count: self.capacity * L)
+        runMax = FloatBuffer(count: self.capacity)
+        runSum = FloatBuffer(count: self.capacity)
+        let stats = model.latentStatistics ?? .standard(latent: L)
+        latentMean = FloatBuffer(count: L)
+        latentMean.copy(from: stats.mean)
+        whitening = FloatBuffer(count: L * L)
+        whitening.copy(from: stats.whitening())
+        maskedInput = FloatBuffer(count: self.capacity * D)
+        rng = SeededRandom(seed: seed)
+    }
+
+    @inline(__always)
+    func chunks(_ count: Int, _ body: (_ start: Int, _ B: Int) -> Void) {
+        var start = 0
+        while start < count {
+            let B = min(capacity, count - start)
+            body(start, B)
+            start += B
+        }
+    }
+
+    /// The encoder's input for rows start..<start+B: x itself without a mask, else a copy with
+    /// the missing (and any non-finite) points set to 0, as in training.
+    @inline(__always)
+    func input(_ x: UnsafePointer<Float>, _ mask: UnsafePointer<Float>?, _ start: Int, _ B: Int) -> UnsafePointer<Float> {
+        let xs = x + start * D
+        guard let mask else { return xs }
+        let m = mask + start * D, out = maskedInput.pointer
+        for i in 0..<(B * D) { out[i] = m[i] > 0 && xs[i].isFinite ? xs[i] : 0 }
+        return UnsafePointer(out)
+    }
+
+    @inline(__always)
+    func maskRows(_ mask: UnsafePointer<Float>?, _ start: Int) -> UnsafePointer<Float> {
+        mask.map { $0 + start * D } ?? UnsafePointer(network.fullMask.pointer)
+    }
+
+    // MARK: Scores from μ_z
+
+    /// x is (count, D). nll will be (count): the reconstruction NLL decoding z = μ_z; latentDistance,
+    /// if given, (count): the Mahalanobis distance of μ_z. One pass, no allocation.
+    public func score(_ x: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>? = nil,
+                      nll: UnsafeMutablePointer<Float>, latentDistance: UnsafeMutablePointer<Float>?) {
+        let n = network, p = UnsafePointer(params.pointer)
+        chunks(count) { start, B in
+            let xs = input(x, mask, start, B)
+            n.encode(p, xs, B, meanOnly: muZ.pointer)
+            n.decode(p, muZ.pointer, B)
+            GaussianLikelihood.rowNLL(nll + start, head: n.decoderHead.pointer, x: xs, mask: mask.map { $0 + start * D },
+                                      epsilon: model.config.epsilon, B: B, D: D)
+            if let latentDistance { mahalanobis(latentDistance + start, muZ.pointer, B) }
+        }
+    }
+
+    /// The convenience form of `score` over an array of count × D values (and a mask of as many).
+    public func score(_ windows: [Float], mask: [Float]? = nil) -> [WindowScore] {
+        precondition(windows.count % D == 0, "\(windows.count) values are not whole windows of \(D)")
+        precondition(mask == nil || mask?.count == windows.count, "the mask must match the windows")
+        let count = windows.count / D
+        guard count > 0 else { return [] }
+        var nll = [Float](repeating: 0, count: count), dist = nll
+        windows.withUnsafeBufferPointer { x in
+            nll.withUnsafeMutableBufferPointer { o in
+                dist.withUnsafeMutableBufferPointer { d in
+                    if let mask {
+                        mask.withUnsafeBufferPointer { m in
+                            score(x.baseAddress!, count: count, mask: m.baseAddress!, nll: o.baseAddress!, latentDistance: d.baseAddress!)
+                        }
+                    } else {
+                        score(x.baseAddress!, count: count, nll: o.baseAddress!, latentDistance: d.baseAddress!)
+                    }
+                }
+            }
+        }
+        return zip(nll, dist).map { WindowScore(nll: $0, latentDistance: $1) }
+    }
+
+    /// mu is (B, L); out will be (B) with ‖W (mu − mean)‖, W the inverse Cholesky factor.
+    @inline(__always)
+    private func mahalanobis(_ out: UnsafeMutablePointer<Float>, _ mu: UnsafePointer<Float>, _ B: Int) {
+        let w = whitening.pointer, m = latentMean.pointer
+        for b in 0..<B {
+            let row = mu + b * L
+            var sum: Float = 0
+            for i in 0..<L {
+                var y: Float = 0
+                for k in 0...i { y += w[i * L + k] * (row[k] - m[k]) }
+                sum += y * y
+            }
+            out[b] = sum.squareRoot()
+        }
+    }
+
+    /// x is (count, D). pointNLL will be (count, D): each observed point's NLL decoding z = μ_z
+    /// (0 where masked); mean and sigma, if given, (count, D): μ_x (the expected values) and σ_x.
+    public func reconstruct(_ x: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>? = nil,
+                            pointNLL: UnsafeMutablePointer<Float>?, mean: UnsafeMutablePointer<Float>?,
+                            sigma: UnsafeMutablePointer<Float>? = nil) {
+        let n = network, p = UnsafePointer(params.pointer)
+        chunks(count) { start, B in
+            let xs = input(x, mask, start, B)
+            n.encode(p, xs, B, meanOnly: muZ.pointer)
+            n.decode(p, muZ.pointer, B)
+            GaussianLikelihood.forward(rows: nil, point: pointNLL.map { $0 + start * D },
+                                       sigma: sigma.map { $0 + start * D }, head: n.decoderHead.pointer, x: xs,
+                                       mask: maskRows(mask, start), epsilon: model.config.epsilon, B: B, D: D)
+            if let mean {
+                for b in 0..<B { (mean + (start + b) * D).update(from: n.decoderHead.pointer + b * 2 * D, count: D) }
+            }
+        }
+    }
+
+    /// x is (count, D) laid out time × field with `fields` fields. out will be (count, fields): each
+    /// field's share of the window's standardised squared error Σ_t ((x − μ_x)/σ_x)² over observed
+    /// points (each row sums to 1, or is all 0 for a perfect reconstruction).
+    public func fieldContributions(_ x: UnsafePointer<Float>, count: Int, fields: Int,
+                                   mask: UnsafePointer<Float>? = nil, into out: UnsafeMutablePointer<Float>) {
+        precondition(fields > 0 && D % fields == 0, "inputSize \(D) is not a multiple of \(fields) fields")
+        let n = network, p = UnsafePointer(params.pointer)
+        chunks(count) { start, B in
+            let xs = input(x, mask, start, B)
+            n.encode(p, xs, B, meanOnly: muZ.pointer)
+            n.decode(p, muZ.pointer, B)
+            let sig = n.scratch.pointer  // σ_x
+            GaussianLikelihood.forward(rows: nil, point: nil, sigma: sig, head: n.decoderHead.pointer, x: xs,
+                                       mask: maskRows(mask, start), epsilon: model.config.epsilon, B: B, D: D)
+            let m = maskRows(mask, start)
+            for b in 0..<B {
+                let o = out + (start + b) * fields
+                for f in 0..<fields { o[f] = 0 }
+                var total: Float = 0
+                for j in 0..<D where m[b * D + j] > 0 {
+                    let r = (xs[b * D + j] - n.decoderHead.pointer[b * 2 * D + j]) / sig[b * D + j]
+                    o[j % fields] += r * r
+                    total += r * r
+                }
+                if total > 0 { for f in 0..<fields { o[f] /= total } }
+            }
+        }
+    }
+}

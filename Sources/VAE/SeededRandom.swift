@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A seeded xoshiro256** generator (state expanded from the seed by SplitMix64) with Box–Muller
+/// normals: the same seed gives the same stream on every platform, so training is repeatable.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    private var spareNormal: Float?
+
+    /// A generator whose whole stream is determined by `seed`.
+    public init(seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+    }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// A uniform Float in [0, 1) with 24 random bits.
+    public mutating func uniform() -> Float {
+        Float(next() >> 40) * (1.0 / 16_777_216.0)
+    }
+
+    /// A standard normal sample (Box–Muller, the second value of each pair kept for the next call).
+    public mutating func normal() -> Float {
+        if let spare = spareNormal {
+            spareNormal = nil
+            return spare
+        }
+        let u1 = (Double(next() >> 11) + 1) * (1.0 / 9_007_199_254_740_992.0)  // (0, 1]
+        let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)        // [0, 1)
+        let r = (-2 * log(u1)).squareRoot()
+        let theta = 2 * Double.pi * u2
+        spareNormal = Float(r * sin(theta))
+        return Float(r * cos(theta))
+    }
+
+    /// Fills `count` elements at `out` with standard normal samples.
+    public mutating func fillNormal(_ out: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { out[i] = normal() }
+    }
+}

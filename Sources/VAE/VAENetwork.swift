@@ -1,0 +1,175 @@
+/// The activations of one Gaussian VAE for batches of up to `capacity` windows, and (when built
+/// for training) their gradients: allocated once, reused by every batch.
+///
+/// Shapes, with B ≤ capacity, D = inputSize, L = latent:
+/// encoder[i] (B, hidden[i]); encoderHead (B, 2L) rows [μ_z | s_z]; sigmaZ, noise, z (B, L);
+/// decoder[i] (B, decoderHidden[i]); decoderHead (B, 2D) rows [μ_x | s_x]; scratch (B, D).
+final class VAENetwork {
+    let config: VAEConfig
+    let layout: ParameterLayout
+    let capacity: Int
+    let D: Int
+    let L: Int
+
+    let encoder: [FloatBuffer]
+    let encoderHead: FloatBuffer
+    let sigmaZ: FloatBuffer
+    let noise: FloatBuffer
+    let z: FloatBuffer
+    let decoder: [FloatBuffer]
+    let decoderHead: FloatBuffer
+    let scratch: FloatBuffer     // (B, D) per-point values
+    let rowLoss: FloatBuffer     // (B) reconstruction term per window
+    let rowKL: FloatBuffer       // (B)
+    let observed: FloatBuffer    // (B) observed points per window
+    let klWeight: FloatBuffer    // (B)
+    let ones: FloatBuffer        // (max(D, B)) of 1
+    let fullMask: FloatBuffer    // (B, D) of 1, used when the caller has no mask
+
+    // Gradients of the activations above (training only; empty otherwise).
+    let dEncoder: [FloatBuffer]
+    let dEncoderHead: FloatBuffer?
+    let dz: FloatBuffer?
+    let dDecoder: [FloatBuffer]
+    let dDecoderHead: FloatBuffer?
+
+    init(config: VAEConfig, capacity: Int, training: Bool) {
+        self.config = config
+        layout = ParameterLayout(config)
+        self.capacity = capacity
+        D = config.inputSize
+        L = config.latent
+        let B = capacity
+        encoder = config.hidden.map { FloatBuffer(count: B * $0) }
+        encoderHead = FloatBuffer(count: B * 2 * L)
+        sigmaZ = FloatBuffer(count: B * L)
+        noise = FloatBuffer(count: B * L)
+        z = FloatBuffer(count: B * L)
+        decoder = config.decoderWidths.map { FloatBuffer(count: B * $0) }
+        decoderHead = FloatBuffer(count: B * 2 * D)
+        scratch = FloatBuffer(count: B * D)
+        rowLoss = FloatBuffer(count: B)
+        rowKL = FloatBuffer(count: B)
+        observed = FloatBuffer(count: B)
+        klWeight = FloatBuffer(count: B)
+        ones = FloatBuffer(count: max(D, B))
+        ones.pointer.update(repeating: 1, count: ones.count)
+        fullMask = FloatBuffer(count: B * D)
+        fullMask.pointer.update(repeating: 1, count: fullMask.count)
+        dEncoder = training ? config.hidden.map { FloatBuffer(count: B * $0) } : []
+        dEncoderHead = training ? FloatBuffer(count: B * 2 * L) : nil
+        dz = training ? FloatBuffer(count: B * L) : nil
+        dDecoder = training ? config.decoderWidths.map { FloatBuffer(count: B * $0) } : []
+        dDecoderHead = training ? FloatBuffer(count: B * 2 * D) : nil
+    }
+
+    // MARK: Forward
+
+    /// x is (B, D); fills encoder[i] and encoderHead (B, 2L), or with `meanOnly` writes μ_z alone
+    /// into `meanOut` (B, L) — the σ half of the head is then not computed.
+    func encode(_ p: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ B: Int,
+                meanOnly meanOut: UnsafeMutablePointer<Float>? = nil) {
+        var inp = x
+        for (i, s) in layout.encoder.enumerated() {
+            Dense.forward(encoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs, relu: true)
+            inp = UnsafePointer(encoder[i].pointer)
+        }
+        let h = layout.encoderHead
+        if let meanOut {
+            Dense.forward(meanOut, inp, p + h.weight, p + h.bias, B, h.inputs, L, relu: false)
+        } else {
+            Dense.forward(encoderHead.pointer, inp, p + h.weight, p + h.bias, B, h.inputs, 2 * L, relu: false)
+        }
+    }
+
+    /// zIn is (B, L); fills decoder[i] and decoderHead (B, 2D) rows [μ_x | s_x].
+    func decode(_ p: UnsafePointer<Float>, _ zIn: UnsafePointer<Float>, _ B: Int) {
+        var inp = zIn
+        for (i, s) in layout.decoder.enumerated() {
+            Dense.forward(decoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs, relu: true)
+            inp = UnsafePointer(decoder[i].pointer)
+        }
+        let h = layout.decoderHead
+        Dense.forward(decoderHead.pointer, inp, p + h.weight, p + h.bias, B, h.inputs, 2 * D, relu: false)
+    }
+
+    // MARK: Loss and backward
+
+    /// x and mask are (B, D); noise must hold (B, L) standard normals. Computes the M-ELBO loss
+    /// (mean over the batch of  recon_b + klScale · β · observed_b/D · KL_b), accumulates its
+    /// gradient w.r.t. the parameters into `g`, and returns the loss.
+    func lossAndGradient(
+        _ g: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>,
+        _ x: UnsafePointer<Float>, _ mask: UnsafePointer<Float>?, _ B: Int, klScale: Float
+    ) -> Float {
+        let mask = mask ?? UnsafePointer(fullMask.pointer)
+        // Forward.
+        encode(p, x, B)
+        LatentGaussian.forward(z: z.pointer, sigma: sigmaZ.pointer, kl: rowKL.pointer, head: encoderHead.pointer,
+                               noise: noise.pointer, epsilon: config.epsilon, B: B, L: L)
+        decode(p, z.pointer, B)
+        let scale = 1 / Float(B)
+        GaussianLikelihood.forwardBackward(
+            rows: rowLoss.pointer, dhead: dDecoderHead!.pointer, head: decoderHead.pointer, x: x, mask: mask,
+            scale: scale, epsilon: config.epsilon, B: B, D: D)
+        GaussianLikelihood.rowSums(observed.pointer, mask, ones.pointer, B: B, N: D)
+        var loss: Float = 0
+        let klFactor = klScale * config.beta / Float(D)
+        for b in 0..<B {
+            let w = klFactor * observed.pointer[b]
+            klWeight.pointer[b] = w * scale
+            loss += rowLoss.pointer[b] + w * rowKL.pointer[b]
+        }
+        // Backward: decoder.
+        var dout = dDecoderHead!.pointer
+        let dh = layout.decoderHead
+        let lastDecoder = decoder.count - 1
+        for b in dDecoder { b.pointer.update(repeating: 0, count: B * (b.count / capacity)) }
+        dz!.pointer.update(repeating: 0, count: B * L)
+        dEncoderHead!.pointer.update(repeating: 0, count: B * 2 * L)
+        for b in dEncoder { b.pointer.update(repeating: 0, count: B * (b.count / capacity)) }
+        Dense.backward(dDecoder[lastDecoder].pointer, g + dh.weight, g + dh.bias, dout,
+                       decoder[lastDecoder].pointer, p + dh.weight, B, dh.inputs, dh.outputs)
+        for i in stride(from: lastDecoder, through: 0, by: -1) {
+            let s = layout.decoder[i]
+            ReLU.backward(dDecoder[i].pointer, decoder[i].pointer, B * s.outputs)
+            let inp = i == 0 ? UnsafePointer(z.pointer) : UnsafePointer(decoder[i - 1].pointer)
+            let dinp = i == 0 ? dz!.pointer : dDecoder[i - 1].pointer
+            Dense.backward(dinp, g + s.weight, g + s.bias, dDecoder[i].pointer, inp, p + s.weight, B, s.inputs, s.outputs)
+        }
+        // Latent sample and KL.
+        LatentGaussian.backward(dhead: dEncoderHead!.pointer, dz: dz!.pointer, klWeight: klWeight.pointer,
+                                head: encoderHead.pointer, noise: noise.pointer, sigma: sigmaZ.pointer, B: B, L: L)
+        // Encoder.
+        dout = dEncoderHead!.pointer
+        let eh = layout.encoderHead
+        let lastEncoder = encoder.count - 1
+        Dense.backward(dEncoder[lastEncoder].pointer, g + eh.weight, g + eh.bias, dout,
+                       encoder[lastEncoder].pointer, p + eh.weight, B, eh.inputs, eh.outputs)
+        for i in stride(from: lastEncoder, through: 0, by: -1) {
+            let s = layout.encoder[i]
+            ReLU.backward(dEncoder[i].pointer, encoder[i].pointer, B * s.outputs)
+            let inp = i == 0 ? x : UnsafePointer(encoder[i - 1].pointer)
+            let dinp = i == 0 ? nil : dEncoder[i - 1].pointer
+            Dense.backward(dinp, g + s.weight, g + s.bias, dEncoder[i].pointer, inp, p + s.weight, B, s.inputs, s.outputs)
+        }
+        return loss * scale
+    }
+
+    /// The same M-ELBO loss without gradients (validation), with noise in `noise`.
+    func loss(_ p: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ mask: UnsafePointer<Float>?, _ B: Int) -> Float {
+        let mask = mask ?? UnsafePointer(fullMask.pointer)
+        encode(p, x, B)
+        LatentGaussian.forward(z: z.pointer, sigma: sigmaZ.pointer, kl: rowKL.pointer, head: encoderHead.pointer,
+                               noise: noise.pointer, epsilon: config.epsilon, B: B, L: L)
+        decode(p, z.pointer, B)
+        GaussianLikelihood.forward(rows: rowLoss.pointer, point: nil, sigma: nil, head: decoderHead.pointer, x: x,
+                                   mask: mask, epsilon: config.epsilon, B: B, D: D)
+        GaussianLikelihood.rowSums(observed.pointer, mask, ones.pointer, B: B, N: D)
+        var loss: Float = 0
+        for b in 0..<B {
+            loss += rowLoss.pointer[b] + config.beta * observed.pointer[b] / Float(D) * rowKL.pointer[b]
+        }
+        return loss / Float(B)
+    }
+}

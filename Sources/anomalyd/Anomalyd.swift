@@ -2,6 +2,7 @@ import ArgumentParser
 import Daemon
 
 /// The `anomalyd` command line (SPEC §6).
+@main
 struct Anomalyd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anomalyd",
@@ -10,4 +11,3 @@ struct Anomalyd: ParsableCommand {
         subcommands: [CheckConfig.self, Keygen.self, Tail.self, ProxyCommand.self])
 }
 
-Anomalyd.main()

@@ -8,6 +8,6 @@ struct Anomalyd: ParsableCommand {
         commandName: "anomalyd",
         abstract: "Streaming anomaly detection with a variational autoencoder, over ZeroMQ.",
         version: BuildInfo.version,
-        subcommands: [CheckConfig.self, Keygen.self, Tail.self, ProxyCommand.self])
+        subcommands: [CheckConfig.self, Replay.self, Keygen.self, Tail.self, ProxyCommand.self])
 }
 

@@ -3,11 +3,14 @@ import Daemon
 
 /// The `anomalyd` command line (SPEC §6).
 @main
-struct Anomalyd: ParsableCommand {
+struct Anomalyd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anomalyd",
         abstract: "Streaming anomaly detection with a variational autoencoder, over ZeroMQ.",
         version: BuildInfo.version,
-        subcommands: [CheckConfig.self, Replay.self, Keygen.self, Tail.self, ProxyCommand.self])
+        subcommands: [
+            Run.self, CheckConfig.self, Detect.self, Evaluate.self, Replay.self, Keygen.self, Tail.self,
+            ProxyCommand.self,
+        ])
 }
 

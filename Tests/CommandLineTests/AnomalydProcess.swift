@@ -109,3 +109,317 @@ func freeLoopbackPort() -> Int {
     }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+// MARK: - `anomalyd run` under test
+
+/// A running `anomalyd run --config …`, its stderr (the log) captured to a file in the test's
+/// temporary directory so a test can wait for log lines while it runs. SIGKILLed on release if
+/// still running.
+final class RunningDaemon {
+    let process: Process
+    let logPath: String
+
+    /// Starts the daemon on `configPath`. `environment` is added to a copy of the test's own,
+    /// from which systemd's variables are removed (a test must not talk to a real manager).
+    init(configPath: String, directory: TemporaryDirectory, name: String = "daemon", environment: [String: String] = [:])
+        throws
+    {
+        var env = ProcessInfo.processInfo.environment
+        for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "STATE_DIRECTORY"] {
+            env[key] = nil
+        }
+        env.merge(environment) { $1 }
+        logPath = directory.path("\(name).log")
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process = Process()
+        process.executableURL = AnomalydProcess.binary
+        process.arguments = ["run", "--config", configPath]
+        process.environment = env
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? log.close()
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Everything logged so far.
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Log lines containing `text`.
+    func logLines(containing text: String) -> [Substring] {
+        log.split(separator: "\n").filter { $0.contains(text) }
+    }
+
+    /// Waits until at least `count` log lines contain `text`; false on timeout or exit.
+    @discardableResult
+    func waitForLog(_ text: String, count: Int = 1, timeout: Duration = .seconds(60)) async -> Bool {
+        await waitUntil(timeout: timeout) { self.logLines(containing: text).count >= count || !self.process.isRunning }
+        return logLines(containing: text).count >= count
+    }
+
+    /// Sends `signal`.
+    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the process to exit; its status, or nil on timeout (the process is then SIGKILLed).
+    func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
+        await waitUntil(timeout: timeout) { !self.process.isRunning }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// SIGTERM, then waits; the exit status, or nil on timeout.
+    func stop(timeout: Duration = .seconds(60)) async -> Int32? {
+        send(SIGTERM)
+        return await waitForExit(timeout: timeout)
+    }
+}
+
+/// A Python script from `Tests/CommandLineTests/Peers/` (or inline code), its stdout captured
+/// to a file. SIGKILLed on release if still running: the test runner's children may inherit
+/// an ignored SIGTERM.
+final class PythonPeer {
+    let process: Process
+    let outputPath: String
+
+    /// The path of a script in `Peers/`.
+    static func script(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/\(name)").path
+    }
+
+    /// Runs `python3 arguments…` (a script path or `-c CODE` first).
+    init(_ arguments: [String], directory: TemporaryDirectory, name: String) throws {
+        outputPath = directory.path("\(name).out")
+        let errorPath = directory.path("\(name).err")
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-u"] + arguments
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? out.close()
+        try? err.close()
+        self.errorPath = errorPath
+    }
+
+    private let errorPath: String
+
+    deinit { kill() }
+
+    /// SIGKILL, if still running.
+    func kill() {
+        if process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Standard output so far.
+    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+    /// Standard error so far.
+    var errors: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
+
+    /// Standard output's lines parsed as JSON objects.
+    var objects: [[String: Any]] {
+        output.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    /// Waits for exit; the status, or nil on timeout (then SIGKILLed).
+    func waitForExit(timeout: Duration = .seconds(120)) async -> Int32? {
+        await waitUntil(timeout: timeout) { !self.process.isRunning }
+        if process.isRunning {
+            kill()
+            return nil
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes; whether it held.
+///
+/// Async, so a waiting test suspends instead of blocking a thread of the cooperative pool (on a
+/// 2-core machine blocking waits would starve the async tests running beside them).
+@discardableResult
+func waitUntil(timeout: Duration, _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
+}
+
+/// GETs `http://127.0.0.1:<port><path>` with Python's urllib: the status and body (status 0 when
+/// the request failed outright).
+func httpGet(port: Int, path: String) -> (status: Int, body: String) {
+    let code = """
+        import sys, urllib.request, urllib.error
+        try:
+            r = urllib.request.urlopen(sys.argv[1], timeout=10)
+            print(r.status); sys.stdout.write(r.read().decode())
+        except urllib.error.HTTPError as e:
+            print(e.code); sys.stdout.write(e.read().decode())
+        except Exception as e:
+            print(0); sys.stdout.write(str(e))
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", code, "http://127.0.0.1:\(port)\(path)"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return (0, "python3 not runnable") }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    guard let newline = text.firstIndex(of: "\n") else { return (Int(text) ?? 0, "") }
+    return (Int(text[..<newline]) ?? 0, String(text[text.index(after: newline)...]))
+}
+
+/// The value of the Prometheus sample `name` (with its `{labels}`, exactly as exposed) in `text`.
+func metricValue(_ text: String, _ name: String) -> Double? {
+    for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+        return Double(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces))
+    }
+    return nil
+}
+
+// MARK: - Scenarios for `anomalyd run`
+
+/// A small, fast daemon configuration for tests (window 20, hidden [32], 200 training windows),
+/// on free loopback ports and its own state directory.
+struct DaemonConfig {
+    var input = "tcp://127.0.0.1:\(freeLoopbackPort())"
+    var outputs = ["tcp://127.0.0.1:\(freeLoopbackPort())"]
+    var metricsPort = freeLoopbackPort()
+    var stateDirectory: String
+    var topicPrefix = "alert."
+    var maxMessageBytes = 1_048_576
+    var checkpointEvery = "5m"
+    /// `(secret_key_file, authorized_keys_dir)` turns CURVE on.
+    var curve: (secretKeyFile: String, authorizedKeysDirectory: String)?
+    var groupName = "sensors"
+    var match = "*"
+    var window = 20
+    var minWindows = 200
+    var epochs = 30
+    var retrainEvery = "never"
+    var resolveAfter = 3
+    var repeatEvery = "10s"
+
+    init(stateDirectory: String) {
+        self.stateDirectory = stateDirectory
+    }
+
+    var output: String { outputs[0] }
+
+    var toml: String {
+        func list(_ values: [String]) -> String { "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        return """
+            [input]
+            bind = \(list([input]))
+            max_message_bytes = \(maxMessageBytes)
+
+            [output]
+            bind = \(list(outputs))
+            topic_prefix = "\(topicPrefix)"
+
+            [security]
+            curve = \(curve != nil)
+            secret_key_file = "\(curve?.secretKeyFile ?? "")"
+            authorized_keys_dir = "\(curve?.authorizedKeysDirectory ?? "")"
+
+            [state]
+            directory = "\(stateDirectory)"
+            checkpoint_every = "\(checkpointEvery)"
+
+            [metrics]
+            listen = "127.0.0.1:\(metricsPort)"
+
+            [[group]]
+            name = "\(groupName)"
+            match = "\(match)"
+            step = "auto"
+            window = \(window)
+
+            [group.vae]
+            hidden = [32]
+            latent = 4
+
+            [group.training]
+            min_windows = \(minWindows)
+            reservoir = 2000
+            retrain_every = "\(retrainEvery)"
+            epochs = \(epochs)
+            batch = 32
+            learning_rate = 3e-3
+
+            [group.alerts]
+            resolve_after = \(resolveAfter)
+            repeat_every = "\(repeatEvery)"
+
+            """
+    }
+
+    func write(to path: String) throws {
+        try toml.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+/// A unit sine of period 25 steps with a little deterministic noise, one point per second from
+/// `SineStream.origin`: point `i` has timestamp `origin + i` and value
+/// `sin(2πi/25) + noise + offset(i)`.
+///
+/// The noise (uniform, ±0.05, a hash of the series and `i`) matters: a noiseless sine repeats the
+/// same 25 windows, so the calibration scores tie and the threshold sits exactly on the largest
+/// of them — the same window then alerts or not depending on float rounding (BLAS batch sizes).
+enum SineStream {
+    static let origin = 1_700_000_000.0
+    static let period = 25.0
+
+    static func value(_ i: Int, series: String = "") -> Double {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in series.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        var z = hash &+ UInt64(i) &* 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        z ^= z >> 31
+        let noise = (Double(z >> 11) / Double(1 << 53) - 0.5) * 0.1
+        return sin(2 * Double.pi * Double(i) / period) + noise
+    }
+
+    /// JSON lines for points `range` of `series`, with `offset(i)` added (anomalies).
+    static func lines(series: String, _ range: Range<Int>, offset: (Int) -> Double = { _ in 0 }) -> [String] {
+        range.map { i in
+            let v = value(i, series: series) + offset(i)
+            return #"{"series":"\#(series)","ts":\#(origin + Double(i)),"value":\#(v)}"#
+        }
+    }
+
+    /// Writes lines to `path`, one per line.
+    static func write(_ lines: [String], to path: String) throws {
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}

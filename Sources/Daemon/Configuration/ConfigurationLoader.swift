@@ -144,6 +144,7 @@ extension GroupConfiguration {
         t.table("scoring") { v in
             v.double("latent_weight", &g.scoring.latentWeight, range: 0...1)
             v.int("samples", &g.scoring.samples, range: 1...1024)
+            v.int("recent_steps", &g.scoring.recentSteps, range: 0...100_000)
         }
         t.table("threshold") { v in
             v.choice("method", &g.threshold.method)
@@ -155,6 +156,9 @@ extension GroupConfiguration {
             v.int("min_consecutive", &g.alerts.minConsecutive, range: 1...1_000_000)
             v.int("resolve_after", &g.alerts.resolveAfter, range: 1...1_000_000)
             v.duration("repeat_every", &g.alerts.repeatEvery)
+        }
+        if g.scoring.recentSteps > g.window {
+            t.problem("scoring.recent_steps", "must be at most window (\(g.window))")
         }
         if g.training.reservoir < g.training.minWindows {
             t.problem("training.reservoir", "must be at least training.min_windows (\(g.training.minWindows))")

@@ -100,6 +100,11 @@ public struct ScoringSettings: Sendable, Equatable {
     public var latentWeight = 0.5
     /// z samples per window when scoring (1 scores from μ_z).
     public var samples = 1
+    /// How many of the newest steps the reconstruction score covers; 0 scores the whole window.
+    /// Scoring the newest steps makes a window's score say "this new point is unusual in the
+    /// context of the window": it rises when an anomaly arrives and falls once it is no longer
+    /// new, instead of staying high for as long as the anomaly is inside the window.
+    public var recentSteps = 0
     /// Defaults.
     public init() {}
 }

@@ -1,5 +1,6 @@
 /// Per-field robust scaling, fitted on training data: `(x − median) / scale`, where scale is the
-/// interquartile range divided by 1.349 (so it equals σ for Gaussian data), floored so a constant
+/// interquartile range divided by 1.349 (so it equals σ for Gaussian data) or, when larger, the
+/// 5–95 % range divided by 3.29 (likewise σ for Gaussian data), floored so a constant
 /// field does not divide by zero. Scaled training values are clipped to ±`clip` before training,
 /// so that a few extreme points do not dominate the model; scoring uses unclipped values, so an
 /// extreme point still scores as extreme.
@@ -32,7 +33,12 @@ public struct RobustScaler: Sendable, Equatable, Codable {
             column.sort()
             let q1 = Self.quantile(column, 0.25), q2 = Self.quantile(column, 0.5), q3 = Self.quantile(column, 0.75)
             median[f] = q2
-            var spread = (q3 - q1) / 1.349
+            // The larger of two normal-consistent spreads: IQR / 1.349 and the 5–95 % range / 3.29.
+            // They agree on Gaussian data; on discrete or heavy-tailed data (a level that sits on
+            // one value with occasional excursions) the IQR collapses and would turn every
+            // ordinary excursion into a 40σ event, so the wider range sets the unit.
+            let wide = (Self.quantile(column, 0.95) - Self.quantile(column, 0.05)) / 3.29
+            var spread = max((q3 - q1) / 1.349, wide)
             if !(spread > 0) {
                 // Mostly-constant data (IQR 0): fall back to the mean absolute deviation, then to a
                 // floor relative to the level, so the scale stays positive and meaningful.

@@ -1,0 +1,410 @@
+import Detector
+import Foundation
+import Logging
+import Records
+import ZeroMQ
+
+/// The daemon's work loop, on one thread: receive → parse → window → score → publish.
+///
+/// One turn polls the input socket (at most ``pollInterval``), drains every message already
+/// queued (up to ``burstLimit``), then flushes the detector so the windows those records completed
+/// are scored together in one BLAS batch and their alerts leave at once: under load the batches
+/// fill up, when idle a record's alert leaves within the turn. Between bursts it beats the
+/// heartbeat (which sends `WATCHDOG=1`: a stuck loop stops the pings), installs models the
+/// training thread finished, hands it the next job, checkpoints, and applies reloads.
+///
+/// The steady state allocates nothing per record: the message buffer, the parser's scratch, the
+/// series table and the batch buffers are all reused.
+final class WorkLoop {
+    static let pollInterval = Duration.milliseconds(50)
+    static let burstLimit = 4096
+    static let statusInterval = Duration.seconds(10)
+
+    private let context: Context
+    private let metrics: DaemonMetrics
+    private let heartbeat: Heartbeat
+    private let notifier: SystemdNotifier
+    private let control: WorkLoopControl
+    private let logger: Logger
+    private let training: TrainingWorker
+    private let store: ModelStore
+    private var configuration: Configuration
+    private var sockets: SocketSet
+    private var poller = Poller()
+    private var publisher: AlertPublisher
+    private var detector: StreamingDetector
+    private var parser: RecordParser
+    private let message = MessageBuffer()
+    private var rejectLog = LogRateLimiter<RejectReason>()
+    private var lastCheckpoint = ContinuousClock.now
+    private var lastStatus = ContinuousClock.now
+    private var recordsSinceStatus = 0
+    /// Why the loop stopped on its own, if it did (the service then ends the daemon with an error).
+    private(set) var failure: (any Error)?
+    private var lastRate = 0.0
+    private var savedVersions: [Int: Int] = [:]
+    /// The last time of receipt handed out, so those of records without a timestamp strictly increase.
+    private var lastReceipt = -Double.infinity
+    /// The ZAP handler's counts already copied into the metrics.
+    private var curveCounted = (allowed: 0, denied: 0)
+    #if DEBUG
+    /// Fault injection for tests (debug builds only): `ANOMALYD_FAULT_HANG_WORK_LOOP_AFTER=<seconds>`
+    /// makes the loop hang for good that long after it starts, so the watchdog pings must stop.
+    private let hangAfter = ProcessInfo.processInfo.environment["ANOMALYD_FAULT_HANG_WORK_LOOP_AFTER"].flatMap(Double.init)
+    #endif
+
+    /// Binds the sockets, builds the detector and loads saved models. Throws what stops start-up.
+    init(
+        configuration: Configuration, context: Context, metrics: DaemonMetrics, heartbeat: Heartbeat,
+        notifier: SystemdNotifier, control: WorkLoopControl, store: ModelStore, logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.context = context
+        self.metrics = metrics
+        self.heartbeat = heartbeat
+        self.notifier = notifier
+        self.control = control
+        self.store = store
+        self.logger = logger
+        sockets = try SocketSet(context: context, configuration: configuration)
+        // Only once nothing below can throw: the training thread lives until `stop()`.
+        training = TrainingWorker()
+        _ = poller.register(sockets.input, for: .readable)
+        publisher = AlertPublisher(
+            socket: sockets.output, topicPrefix: configuration.output.topicPrefix, metrics: metrics)
+        parser = Self.parser(for: configuration)
+        detector = Self.detector(for: configuration)
+        detector.sink = publisher
+        let stale = store.removeStaleTemporaryFiles()
+        if !stale.isEmpty {
+            logger.notice("removed the temporary files of unfinished model writes", metadata: ["files": "\(stale)"])
+        }
+        loadModels()
+        logger.info(
+            "listening",
+            metadata: [
+                "input": "\(sockets.inputEndpoints + configuration.input.connect)",
+                "output": "\(sockets.outputEndpoints)", "curve": "\(configuration.security.curve)",
+            ])
+    }
+
+    /// Endpoints bound by the input and output sockets.
+    var boundEndpoints: (input: [String], output: [String]) { (sockets.inputEndpoints, sockets.outputEndpoints) }
+
+    /// Runs until ``WorkLoopControl/requestStop()``, then flushes, checkpoints and closes.
+    func run() {
+        metrics.setReady(true)
+        notifier.ready(status: statusLine())
+        #if DEBUG
+        let started = ContinuousClock.now
+        #endif
+        while !control.isStopRequested {
+            #if DEBUG
+            if let hangAfter, ContinuousClock.now - started >= .milliseconds(Int64(hangAfter * 1000)) {
+                logger.warning("fault injection: the work loop hangs now (ANOMALYD_FAULT_HANG_WORK_LOOP_AFTER)")
+                while true { sleep(3600) }
+            }
+            #endif
+            heartbeat.beat()
+            if let reload = control.takeReload() { apply(reload) }
+            manageTraining()
+            housekeeping()
+            do {
+                guard try poller.poll(timeout: Self.pollInterval) > 0 else { continue }
+                try drain()
+            } catch let error as ZMQError where error.isInterrupted {
+                continue
+            } catch let error as ZMQError where error.isContextTerminated {
+                break
+            } catch {
+                logger.error("receive failed", metadata: ["error": "\(error)"])
+            }
+        }
+        shutdown()
+    }
+
+    // MARK: Receiving
+
+    private func drain() throws {
+        publisher.burstStarted = .now
+        var received = 0
+        while received < Self.burstLimit, try sockets.input.tryReceive(into: message) {
+            received += 1
+            handleMessage()
+        }
+        detector.flush()
+        metrics.seriesActive.set(Int64(detector.seriesCount))
+    }
+
+    private func handleMessage() {
+        // [topic, payload] or [payload] (SPEC §3); frames after the topic are each a payload.
+        let payloads = message.frameCount > 1 ? 1..<message.frameCount : 0..<message.frameCount
+        var bytes = 0
+        for index in payloads { bytes += message[index].count }
+        var records = 0
+        if bytes > configuration.input.maxMessageBytes || message.isTruncated {
+            reject(.tooLarge, sample: nil)
+        } else {
+            for index in payloads {
+                let payload = message[index]
+                parser.parse(payload) { record in
+                    records += 1
+                    // The clock is read only for records without a timestamp (SPEC §3: missing →
+                    // time of receipt), once per record: a burst of them must not share one time,
+                    // or all but the first of a series would be dropped as duplicates.
+                    let receivedAt = record.recordTime == nil ? receiptTime() : 0
+                    if case .rejected(let reason) = detector.ingest(record, receivedAt: receivedAt) {
+                        reject(reason, sample: (payload, record.line))
+                    }
+                } onReject: { error in
+                    records += 1
+                    reject(error.reason, sample: (payload, error.line))
+                }
+            }
+        }
+        metrics.messageReceived(bytes: bytes, records: records)
+        recordsSinceStatus += records
+    }
+
+    /// The wall clock, nudged forward when it has not moved since the last call: times of receipt
+    /// strictly increase.
+    private func receiptTime() -> Double {
+        let now = max(Self.wallClock(), lastReceipt.nextUp)
+        lastReceipt = now
+        return now
+    }
+
+    private func reject(_ reason: RejectReason, sample: (payload: UnsafeRawBufferPointer, line: Range<Int>)?) {
+        metrics.recordRejected(reason)
+        let (admitted, suppressed) = rejectLog.admit(reason)
+        guard admitted else { return }
+        var metadata: Logger.Metadata = ["reason": "\(reason.label)", "suppressed": "\(suppressed)"]
+        if let sample {
+            let line = sample.line.clamped(to: 0..<sample.payload.count)
+            let shown = line.prefix(200)
+            metadata["sample"] = "\(String(decoding: UnsafeRawBufferPointer(rebasing: sample.payload[shown]), as: UTF8.self))"
+        }
+        logger.warning("rejected record", metadata: metadata)
+    }
+
+    // MARK: Training, checkpoints, status
+
+    private func manageTraining() {
+        for outcome in training.takeFinished() {
+            switch outcome.result {
+            case .success(let model):
+                let event = detector.install(model)
+                let result: DaemonMetrics.TrainingResult = event.action == .rejected ? .rejected : .trained
+                metrics.modelTrained(result, duration: outcome.duration)
+                logger.info(
+                    "model \(event.action.rawValue)",
+                    metadata: [
+                        "group": "\(event.group)", "version": "\(event.version)",
+                        "windows": "\(event.trainingWindows)", "seconds": "\(Self.seconds(outcome.duration))",
+                        "reason": "\(event.reason)",
+                    ])
+            case .failure(let error):
+                detector.abandon(outcome.job)
+                metrics.modelTrained(.failed, duration: outcome.duration)
+                logger.error("training failed", metadata: ["group": "\(outcome.job.configuration.name)", "error": "\(error)"])
+            }
+        }
+        if !training.isBusy, let job = detector.nextTrainingJob() {
+            training.submit(job)
+        }
+    }
+
+    private func housekeeping() {
+        let now = ContinuousClock.now
+        countCurve()
+        metrics.seriesActive.set(Int64(detector.seriesCount))
+        if now - lastCheckpoint >= .seconds(configuration.state.checkpointEvery) {
+            checkpoint()
+            lastCheckpoint = now
+        }
+        if now - lastStatus >= Self.statusInterval {
+            let seconds = (now - lastStatus) / .seconds(1)
+            lastRate = Double(recordsSinceStatus) / seconds
+            notifier.status(statusLine())
+            recordsSinceStatus = 0
+            lastStatus = now
+        }
+    }
+
+    /// Copies the ZAP handler's admitted and refused counts into the metrics (SPEC §9: refusals
+    /// are counted). The handler counts on its own thread; this adds what is new since last time.
+    private func countCurve() {
+        guard let authenticator = sockets.authenticator else { return }
+        let allowed = authenticator.allowedCount, denied = authenticator.deniedCount
+        if allowed > curveCounted.allowed { metrics.curveAllowed.increment(by: Int64(allowed - curveCounted.allowed)) }
+        if denied > curveCounted.denied { metrics.curveDenied.increment(by: Int64(denied - curveCounted.denied)) }
+        curveCounted = (allowed, denied)
+    }
+
+    /// The one-line `STATUS=`: series, the record rate over the last status interval, models ready.
+    private func statusLine() -> String {
+        let ready = (0..<configuration.groups.count).filter { detector.trainedModel(group: $0) != nil }.count
+        return "\(detector.seriesCount) series, \(Int(lastRate.rounded())) records/s, "
+            + "models ready \(ready)/\(configuration.groups.count)"
+    }
+
+    /// A duration in seconds, for log metadata.
+    static func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
+
+    /// Saves every group model whose version changed since it was last saved.
+    private func checkpoint() {
+        for group in configuration.groups.indices {
+            guard let model = detector.trainedModel(group: group), savedVersions[group] != model.version else {
+                continue
+            }
+            do {
+                try store.save(model)
+                savedVersions[group] = model.version
+            } catch {
+                logger.error("checkpoint failed", metadata: ["group": "\(model.group)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func loadModels() {
+        for (index, group) in configuration.groups.enumerated() {
+            do {
+                guard let stored = try store.load(group: group) else { continue }
+                let event = try detector.load(stored, intoGroup: index)
+                savedVersions[index] = stored.version
+                logger.info("model loaded", metadata: ["group": "\(group.name)", "version": "\(event.version)"])
+            } catch {
+                // A model that does not fit (other config, corrupt file) is not used; the group
+                // trains afresh. The file stays for inspection until the next checkpoint replaces it.
+                logger.warning("saved model not used", metadata: ["group": "\(group.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: Reload and shutdown
+
+    private func apply(_ request: WorkLoopControl.ReloadRequest) {
+        let new = request.configuration
+        do {
+            // The authorised keys are re-read on every reload (an operator adds a client's key
+            // and sends SIGHUP); a key file that cannot be read rejects the reload before
+            // anything changes.
+            let keys = new.security.curve ? try CurveKeys(settings: new.security) : nil
+            var rewired = false
+            if new.input != configuration.input || new.security != configuration.security
+                || new.output.bind != configuration.output.bind || new.output.sendHWM != configuration.output.sendHWM
+            {
+                // The same endpoints cannot be bound twice: close first, and on failure reopen
+                // the running configuration's sockets.
+                countCurve()
+                sockets.close()
+                do {
+                    sockets = try SocketSet(context: context, configuration: new, retryingBusyAddresses: true)
+                } catch {
+                    do {
+                        sockets = try SocketSet(context: context, configuration: configuration, retryingBusyAddresses: true)
+                        rewire(topicPrefix: configuration.output.topicPrefix)
+                    } catch let reopen {
+                        // Neither configuration can be served (an endpoint was taken meanwhile):
+                        // stop with an error rather than run deaf.
+                        logger.critical(
+                            "cannot reopen the running configuration's sockets; stopping",
+                            metadata: ["error": "\(reopen)"])
+                        control.requestStop()
+                        failure = reopen
+                    }
+                    throw error
+                }
+                rewire(topicPrefix: new.output.topicPrefix)
+                rewired = true
+            } else if let keys, let authenticator = sockets.authenticator {
+                authenticator.replaceAuthorizedKeys(with: keys.authorizedKeys)
+            }
+            if !rewired && new.output.topicPrefix != configuration.output.topicPrefix {
+                // Only the topics change: the sockets stay, and so do their connections.
+                publisher = AlertPublisher(socket: sockets.output, topicPrefix: new.output.topicPrefix, metrics: metrics)
+                detector.sink = publisher
+            }
+            if new.groups != configuration.groups || new.limits != configuration.limits {
+                checkpoint()
+                // Let a running training job finish (its model belongs to the old groups), beating
+                // meanwhile: the loop is waiting on bounded work, not stuck.
+                let deadline = ContinuousClock.now + .seconds(30)
+                while !training.waitUntilIdle(timeout: .milliseconds(200)), ContinuousClock.now < deadline {
+                    heartbeat.beat()
+                }
+                _ = training.takeFinished()
+                configuration = new
+                detector = Self.detector(for: new)
+                detector.sink = publisher
+                savedVersions = [:]
+                loadModels()
+            }
+            configuration = new
+            parser = Self.parser(for: new)
+            logger.info(
+                "new configuration applied",
+                metadata: [
+                    "input": "\(sockets.inputEndpoints + new.input.connect)", "output": "\(sockets.outputEndpoints)",
+                    "curve": "\(new.security.curve)", "topic_prefix": "\(new.output.topicPrefix)",
+                ])
+            // The reload service logs "configuration reloaded" / "…rejected" and sends READY=1.
+            request.completion(.success(statusLine()))
+        } catch {
+            request.completion(.failure(error))
+        }
+    }
+
+    /// Points the poller, a new publisher (with `topicPrefix`) and the detector at the current sockets.
+    private func rewire(topicPrefix: String) {
+        poller = Poller()
+        _ = poller.register(sockets.input, for: .readable)
+        publisher = AlertPublisher(socket: sockets.output, topicPrefix: topicPrefix, metrics: metrics)
+        detector.sink = publisher
+        curveCounted = (0, 0)
+    }
+
+    private func shutdown() {
+        metrics.setReady(false)
+        detector.flush()
+        training.stop()
+        checkpoint()
+        countCurve()
+        sockets.close()
+        logger.info("stopped")
+    }
+
+    // MARK: Construction
+
+    static func parser(for configuration: Configuration) -> RecordParser {
+        let format: RecordFormat =
+            switch configuration.input.format {
+            case .auto: .auto
+            case .json: .json
+            case .influx: .influx
+            case .graphite: .graphite
+            }
+        return RecordParser(
+            format: format,
+            influxPrecision: InfluxPrecision(rawValue: configuration.input.influxPrecision) ?? .nanoseconds,
+            maxFields: configuration.limits.maxFields)
+    }
+
+    static func detector(for configuration: Configuration) -> StreamingDetector {
+        let detector = StreamingDetector(
+            groups: configuration.groups,
+            limits: DetectorLimits(maxSeries: configuration.limits.maxSeries, maxFields: configuration.limits.maxFields))
+        detector.host = ProcessInfo.processInfo.hostName
+        return detector
+    }
+
+    /// Seconds since the epoch, for records without a timestamp.
+    static func wallClock() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+    }
+}

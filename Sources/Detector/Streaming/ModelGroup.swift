@@ -1,0 +1,121 @@
+/// One `[[group]]` at run time: its glob, its field layout, its model slots and its batch of
+/// windows awaiting scoring with the scratch buffers scoring uses — all allocated once.
+final class ModelGroup {
+    /// Position in the detector's configuration.
+    let index: Int
+    /// The group's settings.
+    let configuration: GroupConfiguration
+    /// The compiled `match` glob.
+    let glob: GlobPattern
+    /// Field names in window column order, UTF-8 and as strings; empty until the first series
+    /// arrives when `fields = []` (then that series' fields, up to `maxFields`, fix the layout).
+    private(set) var fieldNames: [[UInt8]] = []
+    private(set) var fields: [String] = []
+    /// Model slots: one for a shared model, one per series otherwise.
+    var slots: [ModelSlot] = []
+    /// Per-series slots by series key (including slots loaded before their series arrived).
+    var slotBySeries: [String: Int] = [:]
+    /// Windows awaiting scoring.
+    var batch: WindowBatch
+    /// One record's values mapped onto the layout.
+    var values: [Double] = []
+
+    // Scoring scratch, (batchCapacity, windowSize) or (batchCapacity).
+    var inputs: [Float] = [], masks: [Float] = []
+    /// Scratch of ``WindowScoring`` (three (batchCapacity, windowSize) buffers when scoring the newest steps).
+    private(set) var scratch: WindowScoring.Scratch
+    private var scratchStorage: UnsafeMutablePointer<Float>
+    var nll: [Float] = [], distance: [Float] = []
+    var rows: [Int] = [], pending: [Bool] = []
+    var contributions: [Float] = [], expected: [Float] = []
+
+    private let maxFields: Int
+    private let batchCapacity: Int
+
+    init(index: Int, configuration: GroupConfiguration, limits: DetectorLimits) {
+        self.index = index
+        self.configuration = configuration
+        glob = GlobPattern(configuration.match)
+        maxFields = limits.maxFields
+        batchCapacity = limits.batchCapacity
+        batch = WindowBatch(capacity: 1, windowSize: 1)
+        scratchStorage = .allocate(capacity: 3)
+        scratch = .init(mean: scratchStorage, sigma: scratchStorage + 1, hidden: scratchStorage + 2)
+        if !configuration.fields.isEmpty {
+            layOut(Array(configuration.fields.prefix(maxFields)).map { Array($0.utf8) })
+        }
+    }
+
+    deinit { scratchStorage.deallocate() }
+
+    var isLaidOut: Bool { !fields.isEmpty }
+    var windowSize: Int { configuration.window * fields.count }
+
+    /// Fixes the field layout and allocates the buffers that depend on it.
+    func layOut(_ names: [[UInt8]]) {
+        precondition(!names.isEmpty && !isLaidOut)
+        fieldNames = names
+        fields = names.map { String(decoding: $0, as: UTF8.self) }
+        let D = windowSize, B = batchCapacity
+        values = [Double](repeating: .nan, count: names.count)
+        batch = WindowBatch(capacity: B, windowSize: D)
+        inputs = [Float](repeating: 0, count: B * D)
+        masks = inputs
+        scratchStorage.deallocate()
+        let size = configuration.scoring.recentSteps > 0 ? B * D : 1
+        scratchStorage = .allocate(capacity: 3 * size)
+        scratchStorage.initialize(repeating: 0, count: 3 * size)
+        scratch = .init(mean: scratchStorage, sigma: scratchStorage + size, hidden: scratchStorage + 2 * size)
+        nll = [Float](repeating: 0, count: B)
+        distance = nll
+        rows = [Int](repeating: 0, count: B)
+        pending = [Bool](repeating: false, count: B)
+        contributions = [Float](repeating: 0, count: names.count)
+        expected = [Float](repeating: 0, count: D)
+        if configuration.model == .shared {
+            slots = [ModelSlot(series: nil, reservoir: configuration.training.reservoir, windowSize: D)]
+        }
+    }
+
+    /// Fixes the layout from `record`'s field names (in line order, at most `maxFields`).
+    func layOut<R: DetectorRecord>(from record: R) {
+        var names: [[UInt8]] = []
+        for i in 0..<min(record.fieldCount, maxFields) {
+            let name = Array(record.fieldName(at: i))
+            if !names.contains(name) { names.append(name) }
+        }
+        layOut(names)
+    }
+
+    /// Copies `record`'s values into ``values`` by field name (NaN for fields it lacks).
+    /// - Returns: how many of the record's fields belong to the layout.
+    func mapFields<R: DetectorRecord>(_ record: R) -> Int {
+        let F = fieldNames.count
+        for j in 0..<F { values[j] = .nan }
+        var matched = 0
+        for i in 0..<record.fieldCount {
+            let name = record.fieldName(at: i)
+            // Records usually repeat the layout's order: try the same position first.
+            if i < F && name.elementsEqual(fieldNames[i]) {
+                values[i] = record.fieldValue(at: i)
+                matched += 1
+                continue
+            }
+            for j in 0..<F where j != i && name.elementsEqual(fieldNames[j]) {
+                values[j] = record.fieldValue(at: i)
+                matched += 1
+                break
+            }
+        }
+        return matched
+    }
+
+    /// The slot index for a series seen for the first time.
+    func slot(forNewSeries key: String) -> Int {
+        guard configuration.model == .perSeries else { return 0 }
+        if let existing = slotBySeries[key] { return existing }
+        slots.append(ModelSlot(series: key, reservoir: configuration.training.reservoir, windowSize: windowSize))
+        slotBySeries[key] = slots.count - 1
+        return slots.count - 1
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation  // ISO8601DateFormatter, once per installed model
+import VAE
+
+/// One model of a group and everything that learns with it: the reservoir of recent normal
+/// windows it trains on, the installed ``TrainedModel`` with its scorer and live threshold, and
+/// the retraining schedule. A shared group has one slot; a per-series group one per series.
+final class ModelSlot {
+    /// The series of a per-series slot.
+    let series: String?
+    /// Recent normal raw windows.
+    var reservoir: WindowReservoir
+    /// Series id of each reservoir entry, a ring parallel to the reservoir's.
+    var reservoirSeries: [Int32]
+    /// The installed model, nil before the first.
+    private(set) var model: TrainedModel?
+    /// Inference buffers for ``model``.
+    private(set) var scorer: Scorer?
+    /// The live threshold (learns from non-anomalous scores).
+    var threshold = Threshold.fixed(StaticThreshold(value: .infinity))
+    /// The model's `trained_at` as RFC 3339.
+    private(set) var trainedAtText = ""
+    /// Version of the installed model (0: none).
+    var version: Int { model?.version ?? 0 }
+    /// Highest version ever handed to a job (rejected ones included).
+    var issuedVersion = 0
+    /// Windows scored since the last install.
+    var windowsSinceTraining = 0
+    /// Newest window end time seen.
+    var latestTime = -Double.infinity
+    /// Stream time of the last install.
+    var lastTrainedAt = -Double.infinity
+    /// A job is out.
+    var trainingInProgress = false
+    /// ``StreamingDetector/requestTraining()`` asked for a run regardless of the schedule.
+    var trainingRequested = false
+
+    init(series: String?, reservoir capacity: Int, windowSize: Int) {
+        self.series = series
+        reservoir = WindowReservoir(capacity: capacity, windowSize: windowSize)
+        reservoirSeries = [Int32](repeating: 0, count: capacity)
+    }
+
+    /// Adds a normal window of series `id`.
+    func remember(values: UnsafeBufferPointer<Float>, mask: UnsafeBufferPointer<Float>, series id: Int) {
+        reservoirSeries[reservoir.appended % reservoir.capacity] = Int32(id)
+        reservoir.append(values: values, mask: mask)
+    }
+
+    /// The series ids of ``WindowReservoir/snapshot()``'s rows, oldest first.
+    func snapshotSeries() -> [Int32] {
+        let start = reservoir.count < reservoir.capacity ? 0 : reservoir.appended % reservoir.capacity
+        return (0..<reservoir.count).map { reservoirSeries[(start + $0) % reservoir.capacity] }
+    }
+
+    /// Whether the schedule calls for a training run now.
+    func isDue(_ training: TrainingSettings) -> Bool {
+        guard !trainingInProgress, reservoir.count >= 2 else { return false }
+        if trainingRequested { return true }
+        guard model != nil else { return reservoir.count >= training.minWindows }
+        switch training.retrainEvery {
+        case .never: return false
+        case .everyWindows(let n): return windowsSinceTraining >= n
+        case .every(let seconds): return latestTime - lastTrainedAt >= seconds
+        }
+    }
+
+    /// Swaps in `trained` with a scorer of `capacity` windows.
+    func install(_ trained: TrainedModel, capacity: Int) {
+        model = trained
+        scorer = Scorer(model: trained.vae, capacity: capacity, seed: UInt64(trained.version))
+        threshold = trained.threshold
+        windowsSinceTraining = 0
+        lastTrainedAt = max(trained.trainedAt, latestTime)
+        issuedVersion = max(issuedVersion, trained.version)
+        let formatter = ISO8601DateFormatter()
+        trainedAtText = formatter.string(from: Date(timeIntervalSince1970: trained.trainedAt))
+    }
+
+    /// The installed model with its live threshold, for checkpoints.
+    var checkpoint: TrainedModel? {
+        guard var m = model else { return nil }
+        m.threshold = threshold
+        return m
+    }
+}

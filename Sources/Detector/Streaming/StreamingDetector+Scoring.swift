@@ -1,0 +1,172 @@
+import VAE
+
+/// Scoring a group's batch: normalise, score per model slot in one batch, calibrate, threshold,
+/// alert, and feed the reservoir.
+extension StreamingDetector {
+    func flush(_ group: ModelGroup) {
+        let n = group.batch.count
+        guard n > 0 else { return }
+        for i in 0..<n { group.pending[i] = true }
+        // Windows of one slot are scored together; a shared group has one slot, so one batch.
+        var first = 0
+        while first < n {
+            guard group.pending[first] else { first += 1; continue }
+            let slotIndex = states[group.batch.series[first]].slot
+            var count = 0
+            for i in first..<n where group.pending[i] && states[group.batch.series[i]].slot == slotIndex {
+                group.rows[count] = i
+                group.pending[i] = false
+                count += 1
+            }
+            score(group, slot: group.slots[slotIndex], count: count)
+        }
+        group.batch.count = 0
+    }
+
+    /// Scores the batch rows `group.rows[0..<count]`, all of `slot`.
+    private func score(_ group: ModelGroup, slot: ModelSlot, count: Int) {
+        let D = group.windowSize, F = group.fields.count
+        let hasModel = slot.scorer != nil
+        if let scorer = slot.scorer {
+            normalize(group, count: count)
+            group.inputs.withUnsafeBufferPointer { x in
+                group.masks.withUnsafeBufferPointer { m in
+                    group.nll.withUnsafeMutableBufferPointer { o in
+                        group.distance.withUnsafeMutableBufferPointer { d in
+                            WindowScoring.score(scorer, x.baseAddress!, mask: m.baseAddress!, count: count,
+                                                windowSize: D, fields: F,
+                                                recentSteps: group.configuration.scoring.recentSteps,
+                                                nll: o.baseAddress!, distance: d.baseAddress!, scratch: group.scratch)
+                        }
+                    }
+                }
+            }
+        }
+        for k in 0..<count {
+            let row = group.rows[k], s = group.batch.series[row]
+            let end = group.batch.end[row]
+            slot.latestTime = max(slot.latestTime, end)
+            slot.windowsSinceTraining += 1
+            var result = WindowResult(
+                group: group.index, series: s, sequence: group.batch.sequence[row], end: end, score: 0,
+                threshold: .infinity, anomalyScore: 0, isAnomalous: false, alertOpen: states[s].tracker.isOpen,
+                modelVersion: slot.version)
+            if hasModel, let model = slot.model {
+                let nll = Double(group.nll[k]), distance = Double(group.distance[k])
+                let parts = model.calibration.components(reconstructionNLL: nll, latentDistance: distance)
+                let threshold = slot.threshold.current
+                let anomalous = slot.threshold.observe(parts.combined)
+                result.score = parts.combined
+                result.threshold = threshold
+                result.isAnomalous = anomalous
+                result.anomalyScore = Self.reportedScore(parts.combined, threshold: threshold,
+                                                         episodePeak: states[s].tracker.episode?.peakSeverity)
+                let span = AlertWindow(start: group.batch.start[row], end: end, points: group.configuration.window)
+                if let event = states[s].tracker.observe(isAnomalous: anomalous, score: parts.combined,
+                                                         threshold: threshold, window: span) {
+                    alert(event, group: group, slot: slot, inputRow: k, parts: parts, nll: nll, distance: distance,
+                          series: s, fieldCount: F)
+                }
+                result.alertOpen = states[s].tracker.isOpen
+            }
+            let newNormal = isNewNormal(states[s].tracker, group)
+            if newNormal && states[s].tracker.episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
+                slot.trainingRequested = true  // learn the new regime now rather than at the next scheduled run
+            }
+            if !result.isAnomalous && !result.alertOpen || newNormal {
+                let offset = row * D
+                group.batch.values.withUnsafeBufferPointer { v in
+                    group.batch.observed.withUnsafeBufferPointer { m in
+                        slot.remember(values: UnsafeBufferPointer(rebasing: v[offset..<offset + D]),
+                                      mask: UnsafeBufferPointer(rebasing: m[offset..<offset + D]), series: s)
+                    }
+                }
+            }
+            sink?.detector(self, scored: result)
+        }
+    }
+
+    /// The [0, 1] anomaly score of a window. Outside an alert episode it is
+    /// ``ScoreCalibration/anomalyScore(score:threshold:)``; inside one, the severity is measured
+    /// against the episode's peak so far, so an episode reports its onset and any escalation
+    /// (above 0.5) while the windows that merely continue it stay below 0.5. A caller that
+    /// counts every high row as a detection (NAB) then sees one detection per event, not one per
+    /// window that still contains the event.
+    static func reportedScore(_ score: Double, threshold: Double, episodePeak: Double?) -> Double {
+        var severity = ScoreCalibration.severity(score: score, threshold: threshold)
+        if let peak = episodePeak, peak > 1 { severity /= peak }
+        // s / (1 + s): 0.5 at the threshold like ScoreCalibration.anomalyScore, but without its
+        // s⁴, which rounds every severity above ~10⁴ to exactly 1 and so loses their ranking.
+        guard severity.isFinite else { return severity > 0 ? 1 : 0 }
+        return severity > 0 ? severity / (1 + severity) : 0
+    }
+
+    /// Whether an open episode has lasted so long (``longEpisodeWindows`` window lengths of
+    /// anomalous windows) that it is a change of regime rather than an anomaly: its windows are
+    /// then trained on, so the next model learns the new normal instead of alerting forever.
+    private func isNewNormal(_ tracker: AlertTracker, _ group: ModelGroup) -> Bool {
+        guard let episode = tracker.episode else { return false }
+        return episode.anomalousWindows >= Self.longEpisodeWindows * group.configuration.window
+    }
+
+    /// Window lengths of anomalous windows after which an episode counts as a new normal.
+    static let longEpisodeWindows = 4
+
+    /// Copies the rows into `group.inputs`/`masks`, scaled by each series' scaler (fitted on the
+    /// window itself for a series the model has not seen).
+    private func normalize(_ group: ModelGroup, count: Int) {
+        let D = group.windowSize, F = group.fields.count
+        for k in 0..<count {
+            let row = group.rows[k], s = group.batch.series[row]
+            if states[s].scaler == nil {
+                var raw = [Float](repeating: .nan, count: D)  // once per series
+                for j in 0..<D where group.batch.observed[row * D + j] > 0 { raw[j] = group.batch.values[row * D + j] }
+                states[s].scaler = RobustScaler(fitting: raw, fields: F)
+            }
+            let scaler = states[s].scaler!
+            for j in 0..<D {
+                let observed = group.batch.observed[row * D + j]
+                group.masks[k * D + j] = observed
+                let scaled = observed > 0 ? scaler.scaled(group.batch.values[row * D + j], field: j % F) : 0
+                group.inputs[k * D + j] = scaled.isFinite ? min(max(scaled, -1e6), 1e6) : 0
+            }
+        }
+    }
+
+    /// Builds and sends the SPEC §4 message for `event`, explaining the newest step per field.
+    private func alert(_ event: AlertEvent, group: ModelGroup, slot: ModelSlot, inputRow k: Int,
+                       parts: ScoreCalibration.Components, nll: Double, distance: Double, series s: Int,
+                       fieldCount F: Int) {
+        guard let scorer = slot.scorer, let sink else { return }
+        let D = group.windowSize
+        group.inputs.withUnsafeBufferPointer { x in
+            group.masks.withUnsafeBufferPointer { m in
+                let xs = x.baseAddress! + k * D, ms = m.baseAddress! + k * D
+                group.contributions.withUnsafeMutableBufferPointer { c in
+                    scorer.fieldContributions(xs, count: 1, fields: F, mask: ms, into: c.baseAddress!)
+                }
+                // The expected values are the model's prediction: with `recent_steps`, from the
+                // window with its newest steps hidden, as they were scored.
+                let hidden = group.configuration.scoring.recentSteps > 0 ? UnsafePointer(group.scratch.hidden + k * D) : ms
+                group.expected.withUnsafeMutableBufferPointer { e in
+                    scorer.reconstruct(xs, count: 1, mask: hidden, pointNLL: nil, mean: e.baseAddress!)
+                }
+            }
+        }
+        let scaler = states[s].scaler ?? RobustScaler(fields: F)
+        let newest = (group.configuration.window - 1) * F
+        var fields: [AlertMessage.FieldContribution] = []
+        for f in 0..<F {
+            let observed = group.masks[k * D + newest + f] > 0
+            let value = observed ? Double(scaler.unscaled(group.inputs[k * D + newest + f], field: f)) : .nan
+            fields.append(.init(name: group.fields[f], contribution: Double(group.contributions[f]), value: value,
+                                expected: Double(scaler.unscaled(group.expected[newest + f], field: f))))
+        }
+        fields.sort { $0.contribution > $1.contribution }
+        let message = AlertMessage(
+            event: event, series: states[s].key, group: group.configuration.name, reconstructionNLL: nll,
+            reconstructionScore: parts.reconstruction, latentDistance: distance, latentScore: parts.latent,
+            fields: fields, model: .init(version: slot.version, trainedAt: slot.trainedAtText), host: host)
+        sink.detector(self, alert: message)
+    }
+}

@@ -1,0 +1,237 @@
+/// The streaming detector that both the daemon and `anomalyd detect` drive (SPEC §2): records in,
+/// scored windows, alerts and model events out. No sockets, no threads.
+///
+/// ## Data flow
+/// `ingest` routes a record to the first group whose glob matches its series key (else
+/// `unknown_group`), to the series' state (created on first sight, up to `maxSeries`), maps its
+/// fields by name onto the group's layout and places it in the series' ``SeriesWindow``. Every
+/// `stride`-th new step of a full window is copied into the group's batch; ``flush()`` (or a full
+/// batch) normalises the batch with each series' ``RobustScaler``, scores it through the VAE
+/// ``VAE/Scorer`` in one BLAS batch per model, calibrates (``ScoreCalibration``), thresholds
+/// (``Threshold``, which learns from non-anomalous scores) and runs each series'
+/// ``AlertTracker``; results and alerts go to the ``sink``. Windows that are neither anomalous
+/// nor inside an alert episode enter the model's reservoir. Before a model exists a window
+/// scores 0 and never alerts.
+///
+/// ## Training
+/// ``nextTrainingJob()`` returns a ``TrainingJob`` when a model is due (first at `min_windows`,
+/// then per `retrain_every`); the caller runs it where it likes and passes the result to
+/// ``install(_:)``, which validates it and swaps it in (model event `trained` or `rejected`).
+///
+/// In steady state `ingest` and `flush` allocate nothing; a new series, a model install and an
+/// alert message do.
+public final class StreamingDetector {
+    /// The caps this detector enforces.
+    public let limits: DetectorLimits
+    /// Receives results, alerts and model events.
+    public weak var sink: (any DetectorSink)?
+    /// Host name put in alerts.
+    public var host = ""
+
+    let groups: [ModelGroup]
+    var index: SeriesIndex
+    var states: [SeriesState] = []
+    /// Records passed to `ingest` so far (the next record's sequence number).
+    public private(set) var sequence = 0
+
+    /// A detector for `groups` (first match wins) under `limits`.
+    public init(groups: [GroupConfiguration], limits: DetectorLimits = DetectorLimits()) {
+        precondition(!groups.isEmpty, "a detector needs at least one group")
+        self.limits = limits
+        self.groups = groups.enumerated().map { ModelGroup(index: $0.offset, configuration: $0.element, limits: limits) }
+        index = SeriesIndex(capacity: limits.maxSeries)
+    }
+
+    /// The group configurations, in routing order.
+    public var configurations: [GroupConfiguration] { groups.map(\.configuration) }
+    /// Number of series held.
+    public var seriesCount: Int { states.count }
+    /// The key of series `id`.
+    public func seriesKey(of id: Int) -> String { states[id].key }
+    /// The fields of group `group` in window column order (empty until its first series).
+    public func fields(ofGroup group: Int) -> [String] { groups[group].fields }
+    /// The version of the model scoring series `id` (0: none yet).
+    public func modelVersion(ofSeries id: Int) -> Int {
+        groups[states[id].group].slots[states[id].slot].version
+    }
+
+    /// Takes one record.
+    /// - Parameters:
+    ///   - record: the record; its buffers are read before this returns and never kept.
+    ///   - receivedAt: the time of receipt, used when the record carries no timestamp.
+    public func ingest<R: DetectorRecord>(_ record: R, receivedAt: Double) -> IngestOutcome {
+        let number = sequence
+        sequence += 1
+        let key = record.seriesKeyBytes
+        var id = index.id(of: key)
+        if id == nil {
+            guard let g = groups.firstIndex(where: { $0.glob.matches(key) }) else { return .rejected(.unknownGroup) }
+            guard index.count < limits.maxSeries, let new = index.insert(key) else { return .rejected(.seriesLimit) }
+            let group = groups[g]
+            if !group.isLaidOut { group.layOut(from: record) }
+            let name = index.key(of: new)
+            let slot = group.slot(forNewSeries: name)
+            let config = group.configuration
+            let step: Double? = if case .seconds(let s) = config.step { s } else { nil }
+            states.append(SeriesState(
+                key: name, group: g, slot: slot,
+                window: SeriesWindow(width: config.window, fieldCount: group.fields.count, step: step),
+                scaler: group.slots[slot].model?.scalers[name],
+                tracker: AlertTracker(seriesKey: name, configuration: .init(
+                    minConsecutive: config.alerts.minConsecutive, resolveAfter: config.alerts.resolveAfter,
+                    repeatEvery: config.alerts.repeatEvery)),
+                stepsSinceQueued: 0))
+            id = new
+        }
+        let s = id!
+        let group = groups[states[s].group]
+        guard group.mapFields(record) > 0 else { return .rejected(.noFields) }
+        let outcome = states[s].window.insert(timestamp: record.recordTime ?? receivedAt, fields: group.values)
+        switch outcome {
+        case .appended, .reset:
+            states[s].stepsSinceQueued += 1
+            if states[s].window.isFull && states[s].stepsSinceQueued >= group.configuration.stride {
+                states[s].stepsSinceQueued = 0
+                group.batch.append(states[s].window, series: s, sequence: number)
+                if group.batch.isFull { flush(group) }
+            }
+        case .updated, .buffered: break
+        case .duplicate: return .rejected(.duplicate)
+        case .late: return .rejected(.late)
+        }
+        return .accepted
+    }
+
+    /// Scores every queued window of every group now.
+    public func flush() {
+        for group in groups where group.batch.count > 0 { flush(group) }
+    }
+
+    /// Windows queued and not yet scored, over all groups.
+    public var queuedWindows: Int { groups.reduce(0) { $0 + $1.batch.count } }
+
+    // MARK: - Training
+
+    /// The next due training run, marking its slot busy until ``install(_:)`` or
+    /// ``abandon(_:)``; nil when nothing is due.
+    public func nextTrainingJob() -> TrainingJob? {
+        for group in groups {
+            for (slotIndex, slot) in group.slots.enumerated() where slot.isDue(group.configuration.training) {
+                slot.trainingInProgress = true
+                slot.trainingRequested = false
+                slot.issuedVersion += 1
+                let snapshot = slot.reservoir.snapshot()
+                let ids = slot.snapshotSeries()
+                var local: [Int: Int32] = [:]
+                var keys: [String] = []
+                let windowSeries = ids.map { id -> Int32 in
+                    if let l = local[Int(id)] { return l }
+                    local[Int(id)] = Int32(keys.count)
+                    keys.append(states[Int(id)].key)
+                    return Int32(keys.count - 1)
+                }
+                return TrainingJob(
+                    groupIndex: group.index, slotIndex: slotIndex, configuration: group.configuration,
+                    fields: group.fields, windows: snapshot.values, mask: snapshot.mask, windowSeries: windowSeries,
+                    seriesKeys: keys, series: slot.series, warmStart: slot.checkpoint, version: slot.issuedVersion,
+                    trainedAt: slot.latestTime)
+            }
+        }
+        return nil
+    }
+
+    /// Gives a job back without a model (its run failed); the schedule will offer it again.
+    public func abandon(_ job: TrainingJob) {
+        let slot = groups[job.groupIndex].slots[job.slotIndex]
+        slot.trainingInProgress = false
+        slot.windowsSinceTraining = 0
+        slot.lastTrainedAt = slot.latestTime
+    }
+
+    /// Asks every model slot holding at least two windows for a training run now, whatever its
+    /// schedule (`anomalyd detect --train-rows`).
+    public func requestTraining() {
+        for group in groups { for slot in group.slots { slot.trainingRequested = true } }
+    }
+
+    /// Validates a job's result and swaps it in atomically (from the next scored window on).
+    /// - Returns: the `trained` or `rejected` event, also sent to the sink.
+    @discardableResult
+    public func install(_ trained: TrainedModel) -> ModelEvent {
+        let group = groups[trained.groupIndex]
+        let slotIndex = trained.series.flatMap { group.slotBySeries[$0] } ?? 0
+        let slot = group.slots[slotIndex]
+        slot.trainingInProgress = false
+        let event: ModelEvent
+        if let reason = trained.rejectionReason {
+            slot.windowsSinceTraining = 0
+            slot.lastTrainedAt = slot.latestTime
+            event = ModelEvent(action: .rejected, group: group.configuration.name, series: slot.series,
+                               version: slot.version, trainingWindows: trained.trainingWindows,
+                               validationLoss: trained.validationLoss, reason: reason)
+        } else {
+            place(trained, in: slot, group: group)
+            event = ModelEvent(action: .trained, group: group.configuration.name, series: slot.series,
+                               version: trained.version, trainingWindows: trained.trainingWindows,
+                               validationLoss: trained.validationLoss)
+        }
+        sink?.detector(self, model: event)
+        return event
+    }
+
+    /// Installs a model read from disk into group `group`.
+    /// - Throws: ``ModelLoadError`` when it was trained under another configuration, for
+    ///   other fields, or does not fit the group.
+    @discardableResult
+    public func load(_ stored: TrainedModel, intoGroup group: Int) throws -> ModelEvent {
+        let g = groups[group]
+        let expected = g.configuration.modelHash
+        guard stored.configurationHash == expected else {
+            throw ModelLoadError.configurationMismatch(expected: expected, found: stored.configurationHash)
+        }
+        if !g.isLaidOut { g.layOut(stored.fields.map { Array($0.utf8) }) }
+        guard stored.fields == g.fields else { throw ModelLoadError.fieldMismatch(expected: g.fields, found: stored.fields) }
+        guard stored.vae.config.inputSize == g.windowSize else {
+            throw ModelLoadError.fieldMismatch(expected: g.fields, found: stored.fields)
+        }
+        var model = stored
+        model.groupIndex = group
+        let slotIndex = model.series.map { g.slot(forNewSeries: $0) } ?? 0
+        guard slotIndex < g.slots.count else { throw ModelLoadError.fieldMismatch(expected: g.fields, found: stored.fields) }
+        place(model, in: g.slots[slotIndex], group: g)
+        let event = ModelEvent(action: .loaded, group: g.configuration.name, series: model.series,
+                               version: model.version, trainingWindows: model.trainingWindows,
+                               validationLoss: model.validationLoss)
+        sink?.detector(self, model: event)
+        return event
+    }
+
+    /// The model of group `group`'s slot `slot` with its live threshold, for a checkpoint.
+    public func trainedModel(group: Int, slot: Int = 0) -> TrainedModel? {
+        guard groups[group].slots.indices.contains(slot) else { return nil }
+        return groups[group].slots[slot].checkpoint
+    }
+
+    private func place(_ trained: TrainedModel, in slot: ModelSlot, group: ModelGroup) {
+        slot.install(trained, capacity: limits.batchCapacity)
+        for s in states.indices where states[s].group == group.index && group.slots[states[s].slot] === slot {
+            if let scaler = trained.scalers[states[s].key] { states[s].scaler = scaler }
+        }
+    }
+}
+
+/// Why a stored model was not installed.
+public enum ModelLoadError: Error, Equatable, CustomStringConvertible {
+    /// The model was trained under a group configuration with another ``GroupConfiguration/modelHash``.
+    case configurationMismatch(expected: String, found: String)
+    /// The model's fields or input size differ from the group's.
+    case fieldMismatch(expected: [String], found: [String])
+
+    public var description: String {
+        switch self {
+        case .configurationMismatch(let e, let f):
+            return "model was trained under another group configuration (hash \(f), expected \(e))"
+        case .fieldMismatch(let e, let f): return "model fields \(f) do not match the group's \(e)"
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import VAE
+
+/// The result of a ``TrainingJob``: everything a model slot needs to score, as one Sendable
+/// value that crosses from the training thread to the detector's.
+///
+/// It is also what a model file holds (``write(to:)``, ``read(from:configurationHash:)``).
+public struct TrainedModel: Sendable, Equatable {
+    /// The group's index in the detector that asked for it (not stored in files).
+    public var groupIndex: Int
+    /// The group name.
+    public var group: String
+    /// The series key of a per-series model; nil for a shared one.
+    public var series: String?
+    /// The field names, in window column order.
+    public var fields: [String]
+    /// The network.
+    public var vae: VAEModel
+    /// Per-series normalisation, by series key, fitted on that series' training windows.
+    public var scalers: [String: RobustScaler]
+    /// Raw score → calibrated score, fitted on held-out windows.
+    public var calibration: ScoreCalibration
+    /// The initial threshold state.
+    public var threshold: Threshold
+    /// Windows trained on (training and held-out).
+    public var trainingWindows: Int
+    /// Stream time of the newest training window, seconds since the epoch.
+    public var trainedAt: Double
+    /// The version this model takes when installed.
+    public var version: Int
+    /// ``GroupConfiguration/modelHash`` of the configuration it was trained under.
+    public var configurationHash: String
+    /// Mean NLL per observed point on the held-out windows.
+    public var validationLoss: Double
+    /// The running model's mean NLL per observed point on the same windows (nil: none ran).
+    public var previousValidationLoss: Double?
+
+    /// Creates a trained model from its parts.
+    public init(
+        groupIndex: Int, group: String, series: String?, fields: [String], vae: VAEModel,
+        scalers: [String: RobustScaler], calibration: ScoreCalibration, threshold: Threshold,
+        trainingWindows: Int, trainedAt: Double, version: Int, configurationHash: String,
+        validationLoss: Double, previousValidationLoss: Double?
+    ) {
+        self.groupIndex = groupIndex
+        self.group = group
+        self.series = series
+        self.fields = fields
+        self.vae = vae
+        self.scalers = scalers
+        self.calibration = calibration
+        self.threshold = threshold
+        self.trainingWindows = trainingWindows
+        self.trainedAt = trainedAt
+        self.version = version
+        self.configurationHash = configurationHash
+        self.validationLoss = validationLoss
+        self.previousValidationLoss = previousValidationLoss
+    }
+
+    /// The largest increase of the held-out loss (nats per observed point) over the running
+    /// model's at which a retrained model is still swapped in.
+    public static let acceptableLossIncrease = 0.5
+
+    /// Why the model must not replace the running one, or nil when it may.
+    public var rejectionReason: String? {
+        guard validationLoss.isFinite, vae.parameters.allSatisfy(\.isFinite) else {
+            return "non-finite validation loss or parameters"
+        }
+        if let previous = previousValidationLoss, previous.isFinite,
+           validationLoss > previous + Self.acceptableLossIncrease {
+            return "validation loss \(validationLoss) is worse than the running model's \(previous)"
+        }
+        return nil
+    }
+}

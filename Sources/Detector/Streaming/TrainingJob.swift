@@ -1,0 +1,174 @@
+import VAE
+
+/// One training run of one model slot, as a Sendable value: a copy of the slot's reservoir,
+/// the group's configuration and the running model to warm-start from.
+///
+/// The detector never trains by itself. ``StreamingDetector/nextTrainingJob()`` hands a due job
+/// to the caller, who calls ``run()`` on whatever thread it likes (the daemon: its training
+/// thread; `anomalyd detect`: inline, before the next row, so nothing is learnt from the future)
+/// and passes the result to ``StreamingDetector/install(_:)``. Given the same windows and seed,
+/// `run()` returns the same model.
+public struct TrainingJob: Sendable {
+    /// The group's index in the detector.
+    public let groupIndex: Int
+    /// The model slot within the group (0 for a shared model).
+    public let slotIndex: Int
+    /// The group's configuration.
+    public let configuration: GroupConfiguration
+    /// Field names, in window column order.
+    public let fields: [String]
+    /// Raw windows (count, window × fields), oldest first; missing entries 0.
+    public let windows: [Float]
+    /// 1 observed, 0 missing, same shape.
+    public let mask: [Float]
+    /// For each window, an index into ``seriesKeys``.
+    public let windowSeries: [Int32]
+    /// The keys of the series the windows come from.
+    public let seriesKeys: [String]
+    /// The series key of a per-series slot.
+    public let series: String?
+    /// The running model, for a warm start and the swap check; nil for the first training.
+    public let warmStart: TrainedModel?
+    /// The version the trained model takes.
+    public let version: Int
+    /// Stream time of the newest window.
+    public let trainedAt: Double
+
+    /// Number of windows.
+    public var count: Int { windowSeries.count }
+
+    /// Trains the model: fits each series' scaler on its windows, holds out
+    /// `training.validation` of the windows (a seeded draw), trains the VAE on the rest (from the
+    /// running model's weights when there is one), calibrates the raw scores on the held-out
+    /// windows, and initialises the threshold on the calibrated scores of all windows, in
+    /// stream order. Allocates freely: this is not the hot path.
+    public func run() throws -> TrainedModel {
+        let config = configuration
+        let F = fields.count, D = config.window * F, n = count
+        guard n >= 2 else { throw VAEError.notEnoughData(n) }
+
+        // 1. Per-series scalers on the series' own raw values.
+        var scalerBySeries: [RobustScaler] = []
+        for s in seriesKeys.indices {
+            var rows: [Float] = []
+            for w in 0..<n where windowSeries[w] == Int32(s) {
+                for j in 0..<D { rows.append(mask[w * D + j] > 0 ? windows[w * D + j] : .nan) }
+            }
+            scalerBySeries.append(rows.isEmpty ? RobustScaler(fields: F) : RobustScaler(fitting: rows, fields: F))
+        }
+
+        // 2. Normalised, clipped training inputs.
+        var inputs = [Float](repeating: 0, count: n * D)
+        for w in 0..<n {
+            let scaler = scalerBySeries[Int(windowSeries[w])]
+            for j in 0..<D where mask[w * D + j] > 0 {
+                inputs[w * D + j] = scaler.clipped(windows[w * D + j], field: j % F)
+            }
+        }
+
+        // 3. A seeded hold-out split.
+        var rng = SplitMix(seed: config.training.seed &+ UInt64(version))
+        var order = Array(0..<n)
+        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        let heldOutCount = min(max(Int(Double(n) * config.training.validation), min(n / 2, 20)), n - 1)
+        let heldOut = Array(order.prefix(heldOutCount)).sorted()
+        let trainRows = Array(order.suffix(n - heldOutCount)).sorted()
+        func gather(_ rows: [Int], _ source: [Float]) -> [Float] {
+            var out = [Float](); out.reserveCapacity(rows.count * D)
+            for r in rows { out += source[(r * D)..<((r + 1) * D)] }
+            return out
+        }
+
+        // 4. Train.
+        let vaeConfig = VAEConfig(inputSize: D, hidden: config.vae.hidden, latent: config.vae.latent,
+                                  beta: Float(config.vae.beta))
+        var settings = TrainingConfig()
+        settings.epochs = config.training.epochs
+        settings.batchSize = config.training.batch
+        settings.learningRate = Float(config.training.learningRate)
+        settings.weightDecay = Float(config.training.weightDecay)
+        settings.validationFraction = Float(config.training.validation)
+        settings.seed = config.training.seed &+ UInt64(version)
+        let start: VAEModel
+        if let warm = warmStart?.vae, warm.config == vaeConfig {
+            start = warm
+        } else {
+            start = try VAEModel(config: vaeConfig, seed: config.training.seed)
+        }
+        // When the score predicts the newest steps from their context, half of the training
+        // windows hide those steps (input 0, out of the likelihood), so the encoder learns to
+        // work without them; the other half teach the decoder to produce them.
+        var trainMask = gather(trainRows, mask)
+        let recentSteps = config.scoring.recentSteps
+        if recentSteps > 0 {
+            let first = max(D - recentSteps * F, 0)
+            for r in 0..<trainRows.count where rng.next() & 1 == 0 {
+                for j in first..<D { trainMask[r * D + j] = 0 }
+            }
+        }
+        let trainer = Trainer(model: start, settings: settings)
+        _ = try trainer.fit(windows: gather(trainRows, inputs), mask: trainMask)
+        let vae = trainer.model
+
+        // 5. Calibrate on the held-out windows; the swap check compares both models on them.
+        let scorer = Scorer(model: vae, capacity: 256)
+        let all = WindowScoring.score(scorer, inputs: inputs, mask: mask, windowSize: D, fields: F, recentSteps: recentSteps)
+        let observed = heldOut.reduce(0.0) { sum, r in sum + Double(mask[(r * D)..<((r + 1) * D)].reduce(0, +)) }
+        // The swap check compares whole-window NLL per observed point, whatever the score covers.
+        let heldOutInputs = gather(heldOut, inputs), heldOutMask = gather(heldOut, mask)
+        func loss(_ model: VAEModel) -> Double {
+            let nll = WindowScoring.score(Scorer(model: model, capacity: 256), inputs: heldOutInputs, mask: heldOutMask,
+                                          windowSize: D, fields: F, recentSteps: 0).nll
+            return nll.reduce(0.0) { $0 + Double($1) } / max(observed, 1)
+        }
+        let validationLoss = loss(vae)
+        var previousLoss: Double?
+        if let warm = warmStart?.vae, warm.config == vaeConfig { previousLoss = loss(warm) }
+        let calibration = ScoreCalibration(
+            reconstructionNLL: heldOut.map { Double(all.nll[$0]) },
+            latentDistance: heldOut.map { Double(all.distance[$0]) },
+            latentWeight: config.scoring.latentWeight)
+        let combined = (0..<n).map {
+            calibration.score(reconstructionNLL: Double(all.nll[$0]), latentDistance: Double(all.distance[$0]))
+        }
+
+        var scalers: [String: RobustScaler] = [:]
+        for (s, key) in seriesKeys.enumerated() { scalers[key] = scalerBySeries[s] }
+        return TrainedModel(
+            groupIndex: groupIndex, group: config.name, series: series, fields: fields, vae: vae,
+            scalers: scalers, calibration: calibration,
+            threshold: Self.initialThreshold(config.threshold, scores: combined),
+            trainingWindows: n, trainedAt: trainedAt, version: version, configurationHash: config.modelHash,
+            validationLoss: validationLoss, previousValidationLoss: previousLoss)
+    }
+
+    /// The configured threshold, initialised on calibrated scores of normal windows. SPOT needs
+    /// at least ``SpotThreshold/minimumCalibrationCount`` scores; with fewer it falls back to the
+    /// largest score seen (a quantile threshold at 1 − risk).
+    static func initialThreshold(_ settings: ThresholdSettings, scores: [Double]) -> Threshold {
+        switch settings.method {
+        case .static:
+            return .fixed(StaticThreshold(value: settings.value))
+        case .quantile:
+            return .quantile(QuantileThreshold(level: settings.quantile, calibration: scores))
+        case .spot:
+            if let spot = try? SpotThreshold(configuration: .init(risk: settings.risk), calibration: scores) {
+                return .spot(spot)
+            }
+            return .quantile(QuantileThreshold(level: min(max(1 - settings.risk, 0.5), 0.999_999), calibration: scores))
+        }
+    }
+}
+
+/// splitmix64: the hold-out draw's generator (the VAE's own generator is internal to it).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import VAE
+
+/// The raw scores of normalised windows, computed the same way when calibrating (``TrainingJob``)
+/// and when scoring the stream (``StreamingDetector``).
+///
+/// With `recentSteps == 0` they are the VAE scorer's: the reconstruction NLL of the whole window
+/// and the latent distance. With `recentSteps = k > 0` (`group.scoring.recent_steps`) the newest
+/// k steps are hidden from the encoder (treated as missing, as in training's missing-point
+/// injection) and the score is their Gaussian NLL under the reconstruction from the rest of the
+/// window: "how unexpected are the new points given their context". An autoencoder that sees a
+/// point can partly copy it back, so a jump at the newest step barely raises its own
+/// reconstruction error; hidden, it must be predicted, and a jump scores as soon as it arrives.
+/// The latent distance is then that of the context.
+enum WindowScoring {
+    /// Scratch for `recentSteps > 0`: three (count, D) buffers.
+    struct Scratch {
+        var mean: UnsafeMutablePointer<Float>
+        var sigma: UnsafeMutablePointer<Float>
+        var hidden: UnsafeMutablePointer<Float>
+    }
+
+    /// x and mask are (count, D); nll and distance will be (count).
+    static func score(_ scorer: Scorer, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>, count: Int,
+                      windowSize D: Int, fields F: Int, recentSteps: Int,
+                      nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>, scratch: Scratch) {
+        guard recentSteps > 0 else {
+            scorer.score(x, count: count, mask: mask, nll: nll, latentDistance: distance)
+            return
+        }
+        let first = max(D - recentSteps * F, 0)
+        let h = scratch.hidden
+        for b in 0..<count {
+            for j in 0..<D { h[b * D + j] = j < first ? mask[b * D + j] : 0 }
+        }
+        scorer.score(x, count: count, mask: h, nll: nll, latentDistance: distance)
+        scorer.reconstruct(x, count: count, mask: h, pointNLL: nil, mean: scratch.mean, sigma: scratch.sigma)
+        let halfLog2Pi: Float = 0.918_938_5
+        for b in 0..<count {
+            var sum: Float = 0
+            for j in first..<D where mask[b * D + j] > 0 {
+                let i = b * D + j
+                let z = (x[i] - scratch.mean[i]) / scratch.sigma[i]
+                sum += 0.5 * z * z + logf(scratch.sigma[i]) + halfLog2Pi
+            }
+            nll[b] = sum
+        }
+    }
+
+    /// The array form, for training jobs.
+    static func score(_ scorer: Scorer, inputs: [Float], mask: [Float], windowSize D: Int, fields F: Int,
+                      recentSteps: Int) -> (nll: [Float], distance: [Float]) {
+        let count = inputs.count / D
+        var nll = [Float](repeating: 0, count: count), distance = nll
+        let size = recentSteps > 0 ? max(count * D, 1) : 1
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 3 * size)
+        buffer.initialize(repeating: 0, count: 3 * size)
+        defer { buffer.deallocate() }
+        let scratch = Scratch(mean: buffer, sigma: buffer + size, hidden: buffer + 2 * size)
+        inputs.withUnsafeBufferPointer { x in
+            mask.withUnsafeBufferPointer { m in
+                nll.withUnsafeMutableBufferPointer { o in
+                    distance.withUnsafeMutableBufferPointer { d in
+                        score(scorer, x.baseAddress!, mask: m.baseAddress!, count: count, windowSize: D, fields: F,
+                              recentSteps: recentSteps, nll: o.baseAddress!, distance: d.baseAddress!, scratch: scratch)
+                    }
+                }
+            }
+        }
+        return (nll, distance)
+    }
+}

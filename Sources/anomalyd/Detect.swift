@@ -1,0 +1,198 @@
+import ArgumentParser
+import Daemon
+import Detector
+import Foundation
+
+/// `anomalyd detect`: streams a CSV file through the same ``StreamingDetector`` the daemon runs,
+/// as the records of one series, and writes one result row per input row (SPEC §6).
+///
+/// Training runs inline, before the next row is ingested, so no row is scored by a model that
+/// saw it or anything after it (NAB's online rule). Without `--config`, the offline defaults of
+/// ``GroupConfiguration/offline`` apply.
+struct Detect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the detector over a CSV file; write timestamp, fields, anomaly_score, alert.")
+
+    @Argument(help: "CSV input: a header row, a timestamp or datetime column, numeric fields.")
+    var data: String
+
+    @Option(name: .long, help: "Configuration file; its first [[group]] applies.")
+    var config: String?
+
+    @Option(name: .long, help: "Output file (default: stdout).")
+    var out: String?
+
+    @Option(name: .customLong("train-rows"), help: "Train once on the first N rows, then freeze and score the rest.")
+    var trainRows: Int?
+
+    @Option(name: .long, help: "Comma-separated field columns to use.")
+    var fields: String?
+
+    @Option(name: .long, help: "Comma-separated columns to drop (labels such as anomaly,changepoint).")
+    var exclude: String?
+
+    func validate() throws {
+        if let trainRows, trainRows < 2 { throw ValidationError("--train-rows must be at least 2") }
+    }
+
+    func run() throws {
+        do {
+            try detect()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            printError("detect: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func detect() throws {
+        var group = GroupConfiguration.offline
+        if let config { group = try Configuration.load(contentsOf: config).groups[0] }
+        group.match = "*"
+        if let trainRows {
+            group.training.minWindows = Int.max
+            group.training.retrainEvery = .never
+            group.training.reservoir = max(trainRows, 2)
+        }
+        let list = { (text: String?) in text.map { $0.split(separator: ",").map { String($0) } } ?? [] }
+        let table = try CSVReader(fields: list(fields), exclude: list(exclude)).read(contentsOf: data)
+        let F = table.fieldNames.count
+        let detector = StreamingDetector(
+            groups: [group], limits: DetectorLimits(maxSeries: 1, maxFields: max(F, 1), batchCapacity: 256))
+        let collector = RowCollector(rows: table.rowCount)
+        detector.sink = collector
+        let progress = Progress(total: table.rowCount)
+        let nameBytes = table.fieldNames.map { Array($0.utf8) }
+        withRawBuffers(nameBytes) { names in
+            CSVRowRecord.key.withUnsafeBytes { key in
+                for row in 0..<table.rowCount {
+                    let record = CSVRowRecord(keyBytes: key, names: names, values: table.row(row), time: table.timestamps[row])
+                    _ = detector.ingest(record, receivedAt: table.timestamps[row])
+                    detector.flush()
+                    if let trainRows, row + 1 == trainRows { detector.requestTraining() }
+                    while let job = detector.nextTrainingJob() {
+                        do { detector.install(try job.run()) } catch { detector.abandon(job) }
+                    }
+                    collector.finishRow(row)
+                    progress.update(row + 1)
+                }
+            }
+        }
+        progress.finish()
+        try write(table, collector)
+    }
+
+    private func write(_ table: CSVTable, _ collector: RowCollector) throws {
+        var text = "timestamp," + table.fieldNames.map(Self.quoted).joined(separator: ",") + ",anomaly_score,alert\n"
+        text.reserveCapacity(table.rowCount * 48)
+        for row in 0..<table.rowCount {
+            text += Self.timestamp(table.timestamps[row])
+            for value in table.row(row) { text += "," + (value.isNaN ? "" : "\(value)") }
+            text += ",\(Self.decimal(collector.scores[row])),\(collector.alerts[row] ? 1 : 0)\n"
+        }
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8)) else {
+                throw CSVError(line: 0, message: "cannot write \(out)")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    static func quoted(_ name: String) -> String {
+        name.contains(",") || name.contains("\"") ? "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : name
+    }
+
+    /// A score in plain decimal form with 12 significant digits after the point, so that
+    /// scores close to 1 still rank (NAB sweeps thresholds over them).
+    static func decimal(_ value: Double) -> String {
+        if value <= 0 { return "0" }
+        if value >= 1 { return "1" }
+        var text = String(format: "%.12f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+
+    /// `YYYY-MM-DD hh:mm:ss` in UTC (with a fraction when there is one).
+    static func timestamp(_ seconds: Double) -> String {
+        let whole = seconds.rounded(.down)
+        let days = Int((whole / 86_400).rounded(.down))
+        let secondOfDay = Int(whole) - days * 86_400
+        // Civil from days (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        var text = String(format: "%04d-%02d-%02d %02d:%02d:%02d", year, month, day,
+                          secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        let fraction = seconds - whole
+        if fraction > 0 { text += String(format: "%.6f", fraction).dropFirst() }
+        return text
+    }
+}
+
+/// Runs `body` with stable raw pointers to each byte array.
+private func withRawBuffers<T>(_ arrays: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) throws -> T) rethrows -> T {
+    let storage = arrays.map { bytes -> UnsafeMutableRawBufferPointer in
+        let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+        p.copyBytes(from: bytes)
+        return UnsafeMutableRawBufferPointer(rebasing: p[0..<bytes.count])
+    }
+    defer { for p in storage { p.deallocate() } }
+    return try body(storage.map { UnsafeRawBufferPointer($0) })
+}
+
+/// Collects per-row scores and alert flags from the detector's window results.
+final class RowCollector: DetectorSink {
+    var scores: [Double]
+    var alerts: [Bool]
+    private var alertOpen = false
+    private var scored: [Bool]
+
+    init(rows: Int) {
+        scores = [Double](repeating: 0, count: rows)
+        alerts = [Bool](repeating: false, count: rows)
+        scored = [Bool](repeating: false, count: rows)
+    }
+
+    func detector(_ detector: StreamingDetector, scored result: WindowResult) {
+        guard result.sequence < scores.count else { return }
+        scores[result.sequence] = result.anomalyScore
+        alerts[result.sequence] = result.alertOpen
+        scored[result.sequence] = true
+        alertOpen = result.alertOpen
+    }
+
+    /// A row without a window of its own keeps the episode state of the last window.
+    func finishRow(_ row: Int) {
+        if !scored[row] { alerts[row] = alertOpen }
+    }
+}
+
+/// A progress bar on stderr, only when stderr is a terminal.
+final class Progress {
+    let total: Int
+    let enabled = isatty(2) == 1
+    private var shown = -1
+
+    init(total: Int) { self.total = total }
+
+    func update(_ done: Int) {
+        guard enabled, total > 0 else { return }
+        let percent = done * 100 / total
+        guard percent != shown else { return }
+        shown = percent
+        let bar = String(repeating: "#", count: percent / 4) + String(repeating: ".", count: 25 - percent / 4)
+        FileHandle.standardError.write(Data("\rdetect [\(bar)] \(percent)%".utf8))
+    }
+
+    func finish() {
+        if enabled && shown >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// The shared benchmark data next to the repository (`../shared/data`, or one level further up
+/// for a working copy under `wt/`). Part of the test environment: missing data fails the test.
+private var dataDirectory: String {
+    get throws {
+        let root = AnomalydProcess.repositoryRoot
+        let found = ["../shared/data", "../../shared/data"]
+            .map { root.appendingPathComponent($0).standardizedFileURL.path }
+            .first { FileManager.default.fileExists(atPath: $0 + "/nab/combined_windows.json") }
+        return try #require(found, "../shared/data/nab is missing next to the repository")
+    }
+}
+
+/// A small, fast configuration so that debug builds stay quick.
+private let smallConfig = """
+    [[group]]
+    name = "small"
+    window = 16
+    [group.vae]
+    hidden = [16]
+    latent = 2
+    [group.training]
+    min_windows = 200
+    reservoir = 2000
+    retrain_every = "600 windows"
+    epochs = 5
+    batch = 64
+    [group.scoring]
+    recent_steps = 1
+    [group.threshold]
+    risk = 1e-3
+    """
+
+@Suite struct DetectCommandTests {
+    private static let files = ["realAdExchange/exchange-3_cpc_results.csv", "realTraffic/speed_7578.csv"]
+
+    /// Two runs over two real NAB files give byte-identical results, with one row per input row.
+    @Test func detectIsDeterministicOnRealFiles() throws {
+        let data = try dataDirectory
+        let directory = try TemporaryDirectory()
+        let config = directory.path("small.toml")
+        try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
+        for name in Self.files {
+            var outputs: [String] = []
+            for run in 0..<2 {
+                let out = directory.path("\(run)-" + name.replacingOccurrences(of: "/", with: "_"))
+                let result = try AnomalydProcess.run(["detect", data + "/nab/data/" + name, "--config", config, "--out", out])
+                #expect(result.status == 0, "\(result.stderr)")
+                outputs.append(try String(contentsOfFile: out, encoding: .utf8))
+            }
+            #expect(outputs[0] == outputs[1])
+            let input = try String(contentsOfFile: data + "/nab/data/" + name, encoding: .utf8)
+            let rows = outputs[0].split(separator: "\n")
+            #expect(rows.first == "timestamp,value,anomaly_score,alert")
+            #expect(rows.count == input.split(whereSeparator: \.isNewline).count)
+            // The first rows come before any model: score 0, alert 0; later rows are scored in [0, 1].
+            #expect(rows[1].hasSuffix(",0,0"))
+            let scores = rows.dropFirst().compactMap { Double($0.split(separator: ",")[2]) }
+            #expect(scores.count == rows.count - 1 && scores.allSatisfy { $0 >= 0 && $0 <= 1 })
+            #expect(scores.contains { $0 > 0 })
+        }
+    }
+
+    /// `--train-rows N`: the first N rows score 0; `--exclude` drops label columns from the output.
+    @Test func trainRowsFreezesAndExcludeDropsColumns() throws {
+        let directory = try TemporaryDirectory()
+        let csv = directory.path("in.csv")
+        var text = "datetime;a;b;anomaly\n"
+        for i in 0..<400 {
+            let t = String(format: "2020-03-09 10:%02d:%02d", i / 60, i % 60)
+            text += "\(t);\(sin(Double(i) / 4));\(cos(Double(i) / 7));0\n"
+        }
+        try text.write(toFile: csv, atomically: true, encoding: .utf8)
+        let config = directory.path("small.toml")
+        try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
+        let result = try AnomalydProcess.run(["detect", csv, "--config", config, "--train-rows", "250", "--exclude", "anomaly"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n")
+        #expect(rows.first == "timestamp,a,b,anomaly_score,alert")
+        #expect(rows.count == 401)
+        #expect(rows[1...250].allSatisfy { $0.hasSuffix(",0,0") })
+        #expect(rows[251...].contains { !$0.hasSuffix(",0,0") })
+    }
+
+    @Test func missingFileFailsWithOneLine() throws {
+        let result = try AnomalydProcess.run(["detect", "/nonexistent.csv"])
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(try AnomalydProcess.run(["detect"]).status == 64)
+    }
+
+    /// `evaluate` matches results to label keys by relative path and prints the three profiles,
+    /// event metrics and a plot.
+    @Test func evaluateScoresNABResults() throws {
+        let data = try dataDirectory
+        let directory = try TemporaryDirectory()
+        let config = directory.path("small.toml")
+        try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: directory.path("results/realTraffic"), withIntermediateDirectories: true)
+        let name = "realTraffic/speed_7578.csv"
+        #expect(try AnomalydProcess.run(["detect", data + "/nab/data/" + name, "--config", config,
+                                         "--out", directory.path("results/" + name)]).status == 0)
+        let result = try AnomalydProcess.run(["evaluate", "--results", directory.path("results"),
+                                              "--labels", data + "/nab/combined_windows.json", "--plot", directory.path("p.svg")])
+        #expect(result.status == 0, "\(result.stderr)")
+        for key in ["nab.standard ", "nab.reward_low_FP_rate ", "nab.reward_low_FN_rate ", "events.f1 "] {
+            #expect(result.stdout.contains(key), "\(result.stdout)")
+        }
+        #expect(result.stdout.contains("nab.files 1 files"))
+        let svg = try String(contentsOfFile: directory.path("p.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
+    }
+}

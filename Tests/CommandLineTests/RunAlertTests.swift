@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+/// `anomalyd run` end to end: a pyzmq producer publishes a unit sine with a spike and a level
+/// shift, a pyzmq subscriber receives the alerts (SPEC §4).
+@Suite struct RunAlertTests {
+    /// Where the anomalies of ``scenarioLines(_:)`` sit, as point indices.
+    static let spike = 200
+    static let shift = 300..<340
+
+    /// Training data for two series (points 0..<119 each, interleaved by time): exactly 200 windows
+    /// of 20 points once the step is inferred, so the one training run always sees the same data.
+    static func trainingLines() -> [String] {
+        interleave(SineStream.lines(series: "pump-1", 0..<119), SineStream.lines(series: "clean-2", 0..<119))
+    }
+
+    /// The scored part: points `range` of both series; `pump-1` carries a +6 spike and a +3 level shift.
+    static func scenarioLines(_ range: Range<Int> = 119..<400) -> [String] {
+        let anomalous = SineStream.lines(series: "pump-1", range) { i in
+            i == spike ? 6 : shift.contains(i) ? 3 : 0
+        }
+        return interleave(anomalous, SineStream.lines(series: "clean-2", range))
+    }
+
+    static func interleave(_ a: [String], _ b: [String]) -> [String] {
+        zip(a, b).flatMap { [$0, $1] }
+    }
+
+    @Test func spikeAndLevelShiftRaiseAlertsThatMatchTheSpecAndCleanDataRaisesNone() async throws {
+        let directory = try TemporaryDirectory()
+        let config = DaemonConfig(stateDirectory: directory.path("state"))
+        try config.write(to: directory.path("anomalyd.toml"))
+        try SineStream.write(Self.trainingLines(), to: directory.path("train.jsonl"))
+        try SineStream.write(Self.scenarioLines(), to: directory.path("scenario.jsonl"))
+
+        let daemon = try RunningDaemon(configPath: directory.path("anomalyd.toml"), directory: directory)
+        #expect(await daemon.waitForLog("listening"), "daemon did not start: \(daemon.log)")
+        let peer = try PythonPeer(
+            [
+                PythonPeer.script("stream_peer.py"), "--input", config.input, "--output", config.output,
+                "--per-message", "10", "send:\(directory.path("train.jsonl"))", "wait-model:trained",
+                "send:\(directory.path("scenario.jsonl"))", "quiet:3",
+            ], directory: directory, name: "peer")
+        let status = await peer.waitForExit(timeout: .seconds(150))
+        #expect(status == 0, "peer: \(peer.errors)\n\(daemon.log)")
+        let metrics = httpGet(port: config.metricsPort, path: "/metrics").body
+        #expect(await daemon.stop() == 0)
+
+        let messages = peer.objects.filter { $0["topic"] != nil }
+        let models = messages.filter { ($0["topic"] as? String) == "model.sensors" }.compactMap { $0["body"] as? [String: Any] }
+        #expect(models.contains { $0["kind"] as? String == "model" && $0["event"] as? String == "trained" })
+        #expect(daemon.logLines(containing: "model trained").count == 1)
+
+        let alerts = messages.filter { ($0["topic"] as? String)?.hasPrefix("alert.") == true }
+        for alert in alerts { AlertSchema.check(alert) }
+        let bodies = alerts.compactMap { $0["body"] as? [String: Any] }
+        #expect(!bodies.contains { $0["series"] as? String == "clean-2" }, "clean series alerted: \(bodies)")
+        let pump = bodies.filter { $0["series"] as? String == "pump-1" }
+        let spikeTime = SineStream.origin + Double(Self.spike)
+        let shiftTime = SineStream.origin + Double(Self.shift.lowerBound)
+        #expect(!pump.contains { ($0["ts"] as? Double ?? 0) < spikeTime }, "alert before the spike: \(pump)")
+
+        let episodes = AlertSchema.episodes(pump)
+        #expect(episodes.count == 2, "expected a spike and a level-shift episode: \(pump)")
+        guard episodes.count == 2 else { return }
+        for (episode, start) in zip(episodes, [spikeTime, shiftTime]) {
+            let states = episode.map { $0["state"] as? String ?? "" }
+            #expect(states.first == "open" && states.last == "resolved", "\(states)")
+            #expect(states.dropFirst().dropLast().allSatisfy { $0 == "ongoing" }, "\(states)")
+            let opened = episode.first?["ts"] as? Double ?? 0
+            #expect(opened >= start && opened <= start + 3, "opened at \(opened - SineStream.origin)")
+            let resolved = episode.last?["ts"] as? Double ?? 0
+            #expect(resolved > opened)
+            let open = episode[0]
+            #expect((open["score"] as? Double ?? 0) > (open["threshold"] as? Double ?? .infinity))
+            #expect((open["severity"] as? Double ?? 0) > 1)
+        }
+        // The spike's episode lasts while the spike is in the window (20 steps), then resolves.
+        let spikeResolved = episodes[0].last?["ts"] as? Double ?? 0
+        #expect(spikeResolved >= spikeTime + 20 && spikeResolved < shiftTime, "\(spikeResolved - SineStream.origin)")
+        let ongoing = episodes[0].filter { $0["state"] as? String == "ongoing" }
+        #expect(!ongoing.isEmpty, "repeat_every = 10s should repeat a 20-step episode")
+
+        // The metrics agree with what the subscriber saw.
+        for state in ["open", "ongoing", "resolved"] {
+            let seen = Double(pump.filter { $0["state"] as? String == state }.count)
+            #expect(metricValue(metrics, #"anomalyd_alerts_published_total{state="\#(state)"}"#) == seen, "\(state)")
+        }
+        #expect(metricValue(metrics, #"anomalyd_models_trained_total{result="trained"}"#) == 1)
+        #expect(metricValue(metrics, "anomalyd_series_active") == 2)
+        #expect(metricValue(metrics, "anomalyd_records_received_total") == Double(2 * 400))
+        // Every window of both series from the training run on is scored once it is full.
+        #expect(metricValue(metrics, "anomalyd_windows_scored_total") == Double(2 * (400 - 19)))
+        #expect(daemon.log.contains("stopped"))
+    }
+}
+
+/// SPEC §4's alert message: keys and JSON types.
+enum AlertSchema {
+    static func check(_ message: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) {
+        let topic = message["topic"] as? String ?? ""
+        guard let body = message["body"] as? [String: Any] else {
+            Issue.record("alert body is not a JSON object: \(message)", sourceLocation: sourceLocation)
+            return
+        }
+        func expectKey<T>(_ object: [String: Any], _ key: String, _ type: T.Type) {
+            #expect(object[key] is T, "\(key) should be \(T.self) in \(object)", sourceLocation: sourceLocation)
+        }
+        #expect(body["kind"] as? String == "anomaly", sourceLocation: sourceLocation)
+        #expect(["open", "ongoing", "resolved"].contains(body["state"] as? String ?? ""), sourceLocation: sourceLocation)
+        for key in ["id", "series", "group", "host"] { expectKey(body, key, String.self) }
+        for key in ["ts", "score", "threshold", "severity"] { expectKey(body, key, Double.self) }
+        let id = body["id"] as? String ?? ""
+        #expect(id.count == 16 && id.allSatisfy(\.isHexDigit), "id \(id)", sourceLocation: sourceLocation)
+        #expect(topic == "alert.\(body["group"] as? String ?? "").\(body["series"] as? String ?? "")",
+                sourceLocation: sourceLocation)
+        let window = body["window"] as? [String: Any] ?? [:]
+        expectKey(window, "start", Double.self)
+        expectKey(window, "end", Double.self)
+        #expect(window["points"] as? Int == 20, "window \(window)", sourceLocation: sourceLocation)
+        #expect((window["end"] as? Double) == (body["ts"] as? Double), sourceLocation: sourceLocation)
+        #expect(((window["end"] as? Double) ?? 0) - ((window["start"] as? Double) ?? 0) == 19,
+                sourceLocation: sourceLocation)
+        for key in ["reconstruction", "latent"] {
+            #expect(body[key] is [String: Any], "\(key)", sourceLocation: sourceLocation)
+        }
+        expectKey(body["reconstruction"] as? [String: Any] ?? [:], "nll", Double.self)
+        expectKey(body["reconstruction"] as? [String: Any] ?? [:], "score", Double.self)
+        expectKey(body["latent"] as? [String: Any] ?? [:], "distance", Double.self)
+        expectKey(body["latent"] as? [String: Any] ?? [:], "score", Double.self)
+        let fields = body["fields"] as? [[String: Any]] ?? []
+        #expect(fields.count == 1 && fields.first?["name"] as? String == "value", "\(fields)",
+                sourceLocation: sourceLocation)
+        for field in fields {
+            for key in ["contribution", "value", "expected"] { expectKey(field, key, Double.self) }
+        }
+        let model = body["model"] as? [String: Any] ?? [:]
+        #expect((model["version"] as? Int ?? 0) >= 1, "\(model)", sourceLocation: sourceLocation)
+        let trainedAt = model["trained_at"] as? String ?? ""
+        #expect(ISO8601DateFormatter().date(from: trainedAt) != nil, "trained_at \(trainedAt)",
+                sourceLocation: sourceLocation)
+    }
+
+    /// The messages grouped by episode id, in order of their first message.
+    static func episodes(_ bodies: [[String: Any]]) -> [[[String: Any]]] {
+        var order: [String] = []
+        var byID: [String: [[String: Any]]] = [:]
+        for body in bodies {
+            let id = body["id"] as? String ?? ""
+            if byID[id] == nil { order.append(id) }
+            byID[id, default: []].append(body)
+        }
+        return order.map { byID[$0]! }
+    }
+}

@@ -196,13 +196,12 @@ final class WorkLoop {
                 let event = detector.install(model)
                 let result: DaemonMetrics.TrainingResult = event.action == .rejected ? .rejected : .trained
                 metrics.modelTrained(result, duration: outcome.duration)
-                logger.info(
-                    "model \(event.action.rawValue)",
-                    metadata: [
-                        "group": "\(event.group)", "version": "\(event.version)",
-                        "windows": "\(event.trainingWindows)", "seconds": "\(Self.seconds(outcome.duration))",
-                        "reason": "\(event.reason)",
-                    ])
+                var metadata: Logger.Metadata = [
+                    "group": "\(event.group)", "version": "\(event.version)",
+                    "windows": "\(event.trainingWindows)", "seconds": "\(Self.seconds(outcome.duration))",
+                ]
+                if !event.reason.isEmpty { metadata["reason"] = "\(event.reason)" }
+                logger.info("model \(event.action.rawValue)", metadata: metadata)
             case .failure(let error):
                 detector.abandon(outcome.job)
                 metrics.modelTrained(.failed, duration: outcome.duration)

@@ -16,7 +16,7 @@ import VAE
 /// point can partly copy it back, so a jump at the newest step barely raises its own
 /// reconstruction error; hidden, it must be predicted, and a jump scores as soon as it arrives.
 /// The latent distance is then that of the context.
-enum WindowScoring {
+public enum WindowScoring {
     /// Scratch for `recentSteps > 0`: three (count, D) buffers.
     struct Scratch {
         var mean: UnsafeMutablePointer<Float>
@@ -51,8 +51,9 @@ enum WindowScoring {
         }
     }
 
-    /// The array form, for training jobs.
-    static func score(_ scorer: Scorer, inputs: [Float], mask: [Float], windowSize D: Int, fields F: Int,
+    /// The array form, for training jobs and the offline `score` command: inputs and mask are
+    /// (count, D) normalised windows; returns the raw NLL and latent distance of each.
+    public static func score(_ scorer: Scorer, inputs: [Float], mask: [Float], windowSize D: Int, fields F: Int,
                       recentSteps: Int) -> (nll: [Float], distance: [Float]) {
         let count = inputs.count / D
         var nll = [Float](repeating: 0, count: count), distance = nll

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Detector
+import Foundation
+import VAE
+
+/// `anomalyd generate`: windows drawn from the model's prior, in the series' original units
+/// (SPEC §6).
+///
+/// Each window decodes a z ~ N(0, I): its expected values μ_x, or with `--sampled` a draw
+/// x ~ N(μ_x, σ_x²). Values are un-scaled with the scaler of `--series` (a shared model holds one
+/// per series it was trained on), else the model's first. Output: `window,step,<fields>`, one
+/// row per step, `count × window` rows. The same `--seed` gives the same windows.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate windows from the model's prior: window, step, fields (original units).")
+
+    @Option(name: .long, help: "The model file.")
+    var model: String
+
+    @Option(name: .long, help: "Number of windows to generate.")
+    var count: Int
+
+    @Option(name: .long, help: "Seed of the draws.")
+    var seed: UInt64 = 0
+
+    @Flag(name: .long, help: "Sample x ~ N(μ_x, σ_x²) instead of writing the decoder's mean μ_x.")
+    var sampled = false
+
+    @Option(name: .long, help: "Un-scale with this series' scaler (default: the model's first).")
+    var series: String?
+
+    @Option(name: .long, help: "Output file (default: stdout).")
+    var out: String?
+
+    /// The largest `--count` accepted.
+    static let maximumCount = 100_000
+
+    func validate() throws {
+        guard count >= 1 && count <= Self.maximumCount else {
+            throw ValidationError("--count must be between 1 and \(Self.maximumCount)")
+        }
+    }
+
+    func run() throws {
+        try ModelCommand.run("generate") {
+            let trained = try ModelCommand.model(at: model)
+            let scaler = try trained.scaler(series: series).scaler
+            let F = trained.fields.count, W = trained.windowSteps, D = trained.vae.config.inputSize
+            guard F > 0, W * F == D, scaler.fields == F else {
+                throw CommandFailure("the model's fields \(trained.fields) do not divide its input size \(D)")
+            }
+            var windows = [Float](repeating: 0, count: count * D)
+            let scorer = Scorer(model: trained.vae, capacity: 256, seed: seed)
+            windows.withUnsafeMutableBufferPointer { scorer.generate(count: count, sampled: sampled, into: $0.baseAddress!) }
+            var text = "window,step," + trained.fields.map(Detect.quoted).joined(separator: ",") + "\n"
+            text.reserveCapacity(count * W * (8 + 14 * F))
+            for w in 0..<count {
+                for t in 0..<W {
+                    text += "\(w),\(t)"
+                    for f in 0..<F {
+                        text += "," + ModelCommand.cell(scaler.unscaled(windows[w * D + t * F + f], field: f))
+                    }
+                    text += "\n"
+                }
+            }
+            try ModelCommand.write(text, to: out)
+        }
+    }
+}

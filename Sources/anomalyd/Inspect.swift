@@ -1,0 +1,106 @@
+import ArgumentParser
+import Detector
+import Foundation
+import VAE
+
+/// `anomalyd inspect`: what a model file holds — architecture, fields, group and series,
+/// training data, calibration, threshold, version and configuration hash (SPEC §6, §7).
+///
+/// The file is read and validated in full by the model file reader first, so a truncated or
+/// corrupt file fails with that reader's one-line reason (exit 1). `--json` prints the
+/// `__metadata__` as one JSON object, with the values that are JSON documents themselves
+/// (`architecture`, `fields`, `normalization`, `score_calibration`, `threshold_state`,
+/// `latent_statistics`) embedded as JSON rather than as strings.
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Describe a model file: architecture, training data, calibration, version.")
+
+    @Argument(help: "The model file (safetensors).")
+    var model: String
+
+    @Flag(name: .long, help: "Print the file's metadata as JSON.")
+    var json = false
+
+    func run() throws {
+        try ModelCommand.run("inspect") {
+            let trained = try ModelCommand.model(at: model)
+            let file = try ModelFile.read(from: model)
+            if json {
+                printLine(try Self.json(file.metadata))
+            } else {
+                let size = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
+                printLine(Self.describe(trained, file: file, path: model, size: size))
+            }
+        }
+    }
+
+    /// The metadata as a JSON object (sorted keys), JSON-valued entries embedded.
+    static func json(_ metadata: [String: String]) throws -> String {
+        var object: [String: Any] = [:]
+        for (key, value) in metadata {
+            let first = value.first
+            if first == "{" || first == "[", let parsed = try? JSONSerialization.jsonObject(with: Data(value.utf8)) {
+                object[key] = parsed
+            } else {
+                object[key] = value
+            }
+        }
+        let data = try JSONSerialization.data(withJSONObject: object,
+                                              options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The human-readable description, one `label  value` line per item.
+    static func describe(_ model: TrainedModel, file: ModelFile, path: String, size: Int) -> String {
+        let c = model.vae.config, meta = file.metadata
+        let tensorValues = file.tensors.values.reduce(0) { $0 + $1.values.count }
+        var lines: [(String, String)] = [
+            ("file", "\(path) (\(size) bytes, format \(meta["format"] ?? "?") v\(meta["format_version"] ?? "?"))"),
+            ("architecture", "Gaussian VAE: input \(model.windowSteps) steps × \(model.fields.count) fields = "
+                + "\(c.inputSize), encoder hidden \(c.hidden), decoder hidden \(c.decoderWidths), latent \(c.latent), "
+                + "β \(c.beta)"),
+            ("parameters", "\(model.vae.parameterCount) (\(file.tensors.count) tensors, \(tensorValues) values)"),
+            ("fields", model.fields.joined(separator: ", ")),
+            ("group", model.group),
+            ("series", model.series.map { "\($0) (per-series model)" } ?? "shared model"),
+            ("scalers", model.scalers.keys.sorted().map { key in
+                let s = model.scalers[key]!
+                return "\(key): median \(s.median), scale \(s.scale)"
+            }.joined(separator: "; ")),
+            ("training", "\(model.trainingWindows) windows, validation loss "
+                + "\(model.validationLoss.isFinite ? String(format: "%.4f", model.validationLoss) : "n/a") nats/point"),
+            ("trained_at", meta["trained_at"] ?? "?"),
+            ("version", String(model.version)),
+            ("config_hash", model.configurationHash),
+            ("calibration", calibrationSummary(model.calibration)),
+            ("threshold", thresholdSummary(model.threshold)),
+        ]
+        if let stats = model.vae.latentStatistics {
+            lines.append(("latent stats", "\(stats.count) windows, ridge \(stats.ridge)"))
+        }
+        let width = lines.map(\.0.count).max() ?? 0
+        return lines.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }
+            .joined(separator: "\n")
+    }
+
+    /// The calibration's robust scales and latent weight.
+    static func calibrationSummary(_ c: ScoreCalibration) -> String {
+        func scale(_ s: ScoreCalibration.RobustScale) -> String {
+            "median \(String(format: "%.4g", s.median)), scale \(String(format: "%.4g", s.scale))"
+        }
+        return "reconstruction NLL \(scale(c.reconstruction)); latent distance \(scale(c.latent)); "
+            + "latent weight \(c.latentWeight)"
+    }
+
+    /// The threshold's method, current value and state size.
+    static func thresholdSummary(_ t: Threshold) -> String {
+        let value = String(format: "%.4g", t.current)
+        switch t {
+        case .fixed: return "static \(value)"
+        case .quantile(let q): return "quantile \(q.level) of \(q.count) scores: \(value)"
+        case .spot(let s):
+            return "SPOT risk \(s.configuration.risk): \(value) (initial level \(String(format: "%.4g", s.initialThreshold)), "
+                + "\(Int(s.peakCount)) peaks over \(Int(s.observedCount)) scores)"
+        }
+    }
+}

@@ -36,14 +36,7 @@ struct Detect: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try detect()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            printError("detect: \(error)")
-            throw ExitCode.failure
-        }
+        try runReportingFailure("detect") { try detect() }
     }
 
     private func detect() throws {

@@ -19,7 +19,7 @@ struct Embed: ParsableCommand {
     var withStd = false
 
     func run() throws {
-        try ModelCommand.run("embed") {
+        try runReportingFailure("embed") {
             let model = try ModelCommand.model(at: input.model)
             let table = try ModelCommand.table(input.data, for: model)
             let windows = CSVWindows(table: table, width: model.windowSteps, step: input.step)

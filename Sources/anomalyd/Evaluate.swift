@@ -32,14 +32,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try evaluate()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            printError("evaluate: \(error)")
-            throw ExitCode.failure
-        }
+        try runReportingFailure("evaluate") { try evaluate() }
     }
 
     private func evaluate() throws {

@@ -42,7 +42,7 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
-        try ModelCommand.run("generate") {
+        try runReportingFailure("generate") {
             let trained = try ModelCommand.model(at: model)
             let scaler = try trained.scaler(series: series).scaler
             let F = trained.fields.count, W = trained.windowSteps, D = trained.vae.config.inputSize

@@ -22,7 +22,7 @@ struct Inspect: ParsableCommand {
     var json = false
 
     func run() throws {
-        try ModelCommand.run("inspect") {
+        try runReportingFailure("inspect") {
             let trained = try ModelCommand.model(at: model)
             let file = try ModelFile.read(from: model)
             if json {

@@ -13,22 +13,8 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 /// The pieces the offline model commands (`train`, `score`, `embed`, `generate`, `inspect`)
-/// share: running a command body with SPEC §6's exit codes, reading the configuration, the CSV
-/// and the model file, and writing CSV output.
+/// share: reading the configuration, the CSV and the model file, and writing CSV output.
 enum ModelCommand {
-    /// Runs `body`; any error becomes `name: reason` on stderr and exit code 1 (SPEC §6).
-    static func run(_ name: String, _ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            let reason = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
-            printError("\(name): \(reason)")
-            throw ExitCode.failure
-        }
-    }
-
     /// The first group of the configuration file at `path`, or ``GroupConfiguration/offline``
     /// without one, matching every series key (as `anomalyd detect` uses it).
     static func group(config path: String?) throws -> GroupConfiguration {

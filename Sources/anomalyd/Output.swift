@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Writes one line to stderr: failures carry a one-line reason there (SPEC §6).
@@ -8,4 +9,18 @@ func printError(_ message: String) {
 /// Writes one line to stdout at once (unbuffered), so a pipe sees each alert as it arrives.
 func printLine(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Runs a command's body with SPEC §6's exit codes: any error becomes the one line
+/// `name: reason` on stderr and exit code 1; an `ExitCode` passes through.
+func runReportingFailure(_ name: String, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        let reason = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+        printError("\(name): \(reason)")
+        throw ExitCode.failure
+    }
 }

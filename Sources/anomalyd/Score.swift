@@ -27,7 +27,7 @@ struct Score: ParsableCommand {
     var config: String?
 
     func run() throws {
-        try ModelCommand.run("score") {
+        try runReportingFailure("score") {
             let model = try ModelCommand.model(at: input.model)
             let group = try ModelCommand.group(config: config)
             guard group.modelHash == model.configurationHash else {

@@ -30,7 +30,7 @@ struct Train: ParsableCommand {
     var exclude: String?
 
     func run() throws {
-        try ModelCommand.run("train") {
+        try runReportingFailure("train") {
             let (model, epochs) = try Self.train(data: data, config: config, fields: ModelCommand.list(fields),
                                                  exclude: ModelCommand.list(exclude))
             try model.write(to: out)

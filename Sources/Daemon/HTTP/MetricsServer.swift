@@ -59,7 +59,6 @@ public struct MetricsServer: Service {
 
     /// Binds, serves until graceful shutdown or cancellation, then closes the socket.
     public func run() async throws {
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let boundPort = boundPort
         let application = Application(
             router: makeRouter(),
@@ -68,17 +67,17 @@ public struct MetricsServer: Service {
                 let port = channel.localAddress?.port
                 await boundPort.resolve(port.map { .success($0) } ?? .failure(MetricsServerError.notListening))
             },
-            eventLoopGroupProvider: .shared(eventLoops),
+            // NIO's process-wide group: nothing to shut down here, so no task can be scheduled on a
+            // loop that a shutdown already closed.
+            eventLoopGroupProvider: .singleton,
             logger: logger)
         do {
             try await application.run()
         } catch {
             await boundPort.resolve(.failure(error))
-            try? await eventLoops.shutdownGracefully()
             throw error
         }
         await boundPort.resolve(.failure(MetricsServerError.notListening))
-        try await eventLoops.shutdownGracefully()
     }
 
     private func makeRouter() -> Router<BasicRequestContext> {

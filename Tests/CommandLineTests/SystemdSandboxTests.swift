@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// The shipped units, pointed at the built binary, under a real systemd (`Scripts/systemd-unit-tests`
+/// through `../shared/tools/systemd-sandbox`): READY before `active`, a model trained from records
+/// and saved by `systemctl stop`, reload, the watchdog killing a frozen daemon, DynamicUser and the
+/// hardening options in force. It needs root and systemd, as CI has; elsewhere it is reported as
+/// skipped, not passed.
+@Suite struct SystemdSandboxTests {
+    static var sandbox: URL {
+        AnomalydProcess.repositoryRoot.deletingLastPathComponent()
+            .appendingPathComponent("shared/tools/systemd-sandbox")
+    }
+
+    static var canRun: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: sandbox.path)
+            && ["/usr/bin/systemctl", "/bin/systemctl"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test(.enabled(if: canRun, "needs root, systemd and ../shared/tools/systemd-sandbox"), .timeLimit(.minutes(5)))
+    func theShippedUnitsRunTheRealDaemonUnderSystemd() throws {
+        let process = Process()
+        process.executableURL = AnomalydProcess.repositoryRoot.appendingPathComponent("Scripts/systemd-unit-tests")
+        process.arguments = [AnomalydProcess.binary.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SYSTEMD_SANDBOX"] = Self.sandbox.path
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains(" passed, 0 failed"), "\(text)")
+        // Every check ran (a silently shortened script would pass with fewer).
+        let passed = text.split(separator: "\n").filter { $0.hasPrefix("ok   ") }.count
+        #expect(passed >= 23, "\(text)")
+    }
+}

@@ -11,6 +11,8 @@ import Darwin
 let suites: [(name: String, run: (String?) -> Void, about: String)] = [
     ("records", { _ in runRecordsBenchmark() }, "record codecs, records/s on one core"),
     ("vae", { runVAEBenchmark(only: $0) }, "VAE scoring and training on one core [batch1|batch256|train]"),
+    ("e2e", { runEndToEndBenchmark(only: $0) },
+     "the anomalyd binary fed over ZeroMQ by a separate publisher [throughput|latency|retraining|rss]"),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

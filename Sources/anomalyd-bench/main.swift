@@ -11,6 +11,7 @@ import Darwin
 let suites: [(name: String, run: (String?) -> Void, about: String)] = [
     ("records", { _ in runRecordsBenchmark() }, "record codecs, records/s on one core"),
     ("vae", { runVAEBenchmark(only: $0) }, "VAE scoring and training on one core [batch1|batch256|train]"),
+    ("series", { runSeriesMemoryBenchmark(count: $0) }, "memory of many series, window 120 × 1 [COUNT, default 1000000]"),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -36,6 +36,7 @@ extension StreamingDetector {
                             WindowScoring.score(scorer, x.baseAddress!, mask: m.baseAddress!, count: count,
                                                 windowSize: D, fields: F,
                                                 recentSteps: group.configuration.scoring.recentSteps,
+                                                samples: group.configuration.scoring.samples,
                                                 nll: o.baseAddress!, distance: d.baseAddress!, scratch: group.scratch)
                         }
                     }

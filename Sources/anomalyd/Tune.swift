@@ -108,8 +108,13 @@ struct Tune: ParsableCommand {
         let nabLabels = try labels.map { try NABLabels(contentsOf: $0) }
         var inputs: [(name: String, table: CSVTable)] = []
         for path in files {
-            let table = try reader.read(contentsOf: path)
-            inputs.append((nabLabels.map { Self.labelKey(of: path, in: $0) } ?? path, table))
+            let name = nabLabels.map { Self.labelKey(of: path, in: $0) } ?? path
+            // NAB metrics only count labelled files: do not spend runs on the others.
+            if let nabLabels, nabLabels.windows[name] == nil, labelsColumn == nil {
+                printError("tune: \(path): no labels, skipped")
+                continue
+            }
+            inputs.append((name, try reader.read(contentsOf: path)))
         }
         if let nabLabels, !inputs.contains(where: { nabLabels.windows[$0.name] != nil }) {
             throw CommandFailure("no file matches a key of \(labels ?? "")")

@@ -97,3 +97,25 @@ import Testing
         #expect(help.stdout.contains("no per-file tuning") || help.stdout.contains("nothing is tuned per file"))
     }
 }
+
+extension TuneCommandTests {
+    /// A file that the NAB labels do not know is named on stderr and left out of the runs.
+    @Test func unlabelledFilesAreSkippedByName() throws {
+        let data = try dataDirectory
+        let directory = try TemporaryDirectory()
+        let config = directory.path("small.toml")
+        try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
+        let stray = directory.path("stray.csv")
+        try "timestamp,value\n1600000000,1\n1600000060,2\n".write(toFile: stray, atomically: true, encoding: .utf8)
+        let result = try AnomalydProcess.run(
+            ["tune", "--config", config, "--labels", data + "/nab/combined_windows.json", "--window", "16", "--latent", "2",
+             data + "/nab/data/realTraffic/speed_7578.csv", stray], timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr == "tune: \(stray): no labels, skipped\n")
+        #expect(result.stdout.contains("over 1 files"))
+        let only = try AnomalydProcess.run(
+            ["tune", "--labels", data + "/nab/combined_windows.json", "--window", "16", "--latent", "2", stray])
+        #expect(only.status == 1)
+        #expect(only.stderr.hasSuffix("tune: no file matches a key of \(data)/nab/combined_windows.json\n"), "\(only.stderr)")
+    }
+}

@@ -40,6 +40,7 @@ test: test-deps
 bench: build
 	OPENBLAS_NUM_THREADS=1 .build/release/anomalyd-bench records
 	OPENBLAS_NUM_THREADS=1 .build/release/anomalyd-bench vae
+	.build/release/anomalyd-bench series
 
 install: build
 	$(SUDO) install -D -m 0755 .build/release/anomalyd $(DESTDIR)$(PREFIX)/bin/anomalyd

@@ -62,6 +62,50 @@ extension Scorer {
         }
     }
 
+    /// The reconstruction NLL averaged over `samples` z draws — the Monte Carlo form of
+    /// `score`'s NLL (Donut's reconstruction probability, negated). x is (count, D); nll will be
+    /// (count). The encoder sees x with the points of `encoderMask` that are 0 left out; the NLL
+    /// counts the points where `scoredMask` (default: `encoderMask`) is 1, against x itself, so a
+    /// caller can hide points from the encoder and score just those.
+    ///
+    /// z_s = μ_z + σ_z ε_s with ε_1…ε_samples drawn from `seed` afresh on every call and shared by
+    /// every window (common random numbers): a window's score depends on the window alone, not
+    /// on its batch, its position in it or on what was scored before, and two windows are
+    /// compared under the same draws. `samples ≤ 1` is `score`'s NLL from z = μ_z.
+    public func sampledNLL(_ x: UnsafePointer<Float>, count: Int, encoderMask: UnsafePointer<Float>?,
+                           scoredMask: UnsafePointer<Float>? = nil, samples: Int, seed: UInt64,
+                           into nll: UnsafeMutablePointer<Float>) {
+        let scored = scoredMask ?? encoderMask
+        guard samples > 1 else {
+            let n = network, p = UnsafePointer(params.pointer)
+            chunks(count) { start, B in
+                let xs = input(x, encoderMask, start, B)
+                n.encode(p, xs, B, meanOnly: muZ.pointer)
+                n.decode(p, muZ.pointer, B)
+                GaussianLikelihood.rowNLL(nll + start, head: n.decoderHead.pointer, x: x + start * D,
+                                          mask: scored.map { $0 + start * D }, epsilon: model.config.epsilon, B: B, D: D)
+            }
+            return
+        }
+        let n = network, p = UnsafePointer(params.pointer)
+        chunks(count) { start, B in
+            let xs = input(x, encoderMask, start, B), o = nll + start
+            n.encode(p, xs, B)
+            for b in 0..<B { o[b] = 0 }
+            var draws = SeededRandom(seed: seed)  // the same ε_s in every chunk
+            for _ in 0..<samples {
+                draws.fillNormal(n.noise.pointer, count: L)
+                for b in 1..<max(B, 1) { (n.noise.pointer + b * L).update(from: n.noise.pointer, count: L) }
+                LatentGaussian.forward(z: n.z.pointer, sigma: n.sigmaZ.pointer, kl: nil, head: n.encoderHead.pointer,
+                                       noise: n.noise.pointer, epsilon: model.config.epsilon, B: B, L: L)
+                n.decode(p, n.z.pointer, B)
+                GaussianLikelihood.rowNLL(n.rowLoss.pointer, head: n.decoderHead.pointer, x: x + start * D,
+                                          mask: scored.map { $0 + start * D }, epsilon: model.config.epsilon, B: B, D: D)
+                for b in 0..<B { o[b] += n.rowLoss.pointer[b] / Float(samples) }
+            }
+        }
+    }
+
     /// The importance-weighted estimate of log p(x) (Burda et al. 2016) with `samples` draws
     /// from q(z|x): log (1/k) Σ_k p(x|z_k) p(z_k) / q(z_k|x). out will be (count).
     public func importanceWeightedLogLikelihood(_ x: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>? = nil,

@@ -13,6 +13,7 @@ let suites: [(name: String, run: (String?) -> Void, about: String)] = [
     ("vae", { runVAEBenchmark(only: $0) }, "VAE scoring and training on one core [batch1|batch256|train]"),
     ("e2e", { runEndToEndBenchmark(only: $0) },
      "the anomalyd binary fed over ZeroMQ by a separate publisher [throughput|latency|retraining|rss]"),
+    ("series", { runSeriesMemoryBenchmark(count: $0) }, "memory of many series, window 120 × 1 [COUNT, default 1000000]"),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -10,7 +10,7 @@ struct Anomalyd: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             Run.self, CheckConfig.self, Detect.self, Evaluate.self, Replay.self, Keygen.self, Tail.self,
-            ProxyCommand.self, Train.self, Score.self, Embed.self, Generate.self, Inspect.self,
+            ProxyCommand.self, Train.self, Score.self, Embed.self, Generate.self, Inspect.self, Tune.self,
         ])
 }
 

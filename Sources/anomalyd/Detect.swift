@@ -42,20 +42,31 @@ struct Detect: ParsableCommand {
     private func detect() throws {
         var group = GroupConfiguration.offline
         if let config { group = try Configuration.load(contentsOf: config).groups[0] }
+        let list = { (text: String?) in text.map { $0.split(separator: ",").map { String($0) } } ?? [] }
+        let table = try CSVReader(fields: list(fields), exclude: list(exclude)).read(contentsOf: data)
+        let progress = Progress(label: "detect", total: table.rowCount)
+        let collector = Self.run(table, group: group, trainRows: trainRows) { progress.update($0) }
+        progress.finish()
+        try write(table, collector)
+    }
+
+    /// Streams `table` through a detector of `group` (matching its one series) as `detect` does,
+    /// calling `rowDone` with the rows done so far after each row; returns the per-row scores
+    /// and alert flags. `evaluate`'s inputs and `tune`'s grid both come from here.
+    static func run(_ table: CSVTable, group base: GroupConfiguration, trainRows: Int?,
+                    rowDone: (Int) -> Void = { _ in }) -> RowCollector {
+        var group = base
         group.match = "*"
         if let trainRows {
             group.training.minWindows = Int.max
             group.training.retrainEvery = .never
             group.training.reservoir = max(trainRows, 2)
         }
-        let list = { (text: String?) in text.map { $0.split(separator: ",").map { String($0) } } ?? [] }
-        let table = try CSVReader(fields: list(fields), exclude: list(exclude)).read(contentsOf: data)
         let F = table.fieldNames.count
         let detector = StreamingDetector(
             groups: [group], limits: DetectorLimits(maxSeries: 1, maxFields: max(F, 1), batchCapacity: 256))
         let collector = RowCollector(rows: table.rowCount)
         detector.sink = collector
-        let progress = Progress(total: table.rowCount)
         let nameBytes = table.fieldNames.map { Array($0.utf8) }
         withRawBuffers(nameBytes) { names in
             CSVRowRecord.key.withUnsafeBytes { key in
@@ -68,12 +79,11 @@ struct Detect: ParsableCommand {
                         do { detector.install(try job.run()) } catch { detector.abandon(job) }
                     }
                     collector.finishRow(row)
-                    progress.update(row + 1)
+                    rowDone(row + 1)
                 }
             }
         }
-        progress.finish()
-        try write(table, collector)
+        return collector
     }
 
     private func write(_ table: CSVTable, _ collector: RowCollector) throws {
@@ -168,24 +178,3 @@ final class RowCollector: DetectorSink {
     }
 }
 
-/// A progress bar on stderr, only when stderr is a terminal.
-final class Progress {
-    let total: Int
-    let enabled = isatty(2) == 1
-    private var shown = -1
-
-    init(total: Int) { self.total = total }
-
-    func update(_ done: Int) {
-        guard enabled, total > 0 else { return }
-        let percent = done * 100 / total
-        guard percent != shown else { return }
-        shown = percent
-        let bar = String(repeating: "#", count: percent / 4) + String(repeating: ".", count: 25 - percent / 4)
-        FileHandle.standardError.write(Data("\rdetect [\(bar)] \(percent)%".utf8))
-    }
-
-    func finish() {
-        if enabled && shown >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}

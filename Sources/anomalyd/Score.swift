@@ -43,7 +43,7 @@ struct Score: ParsableCommand {
             // The same computation the detector calibrated the model with.
             let (nll, distance) = WindowScoring.score(
                 Scorer(model: model.vae, capacity: 256), inputs: inputs, mask: windows.mask, windowSize: windows.size,
-                fields: windows.fields, recentSteps: group.scoring.recentSteps)
+                fields: windows.fields, recentSteps: group.scoring.recentSteps, samples: group.scoring.samples)
             let threshold = model.threshold.current
             var cells = [String?](repeating: nil, count: table.rowCount)
             for w in 0..<windows.count {

@@ -3,7 +3,7 @@ import Testing
 
 /// The shared benchmark data next to the repository (`../shared/data`, or one level further up
 /// for a working copy under `wt/`). Part of the test environment: missing data fails the test.
-private var dataDirectory: String {
+var dataDirectory: String {
     get throws {
         let root = AnomalydProcess.repositoryRoot
         let found = ["../shared/data", "../../shared/data"]
@@ -14,7 +14,7 @@ private var dataDirectory: String {
 }
 
 /// A small, fast configuration so that debug builds stay quick.
-private let smallConfig = """
+let smallConfig = """
     [[group]]
     name = "small"
     window = 16

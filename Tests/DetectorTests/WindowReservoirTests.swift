@@ -21,3 +21,28 @@ import Testing
         #expect(reservoir.snapshot().values == [7])
     }
 }
+
+@Suite struct WindowReservoirGrowthTests {
+    @Test func buffersGrowWithTheWindowsHeldNotWithTheCapacity() {
+        var reservoir = WindowReservoir(capacity: 20_000, windowSize: 120)
+        let empty = reservoir.footprintBytes
+        #expect(empty < 1024)
+        let window = [Float](repeating: 1, count: 120), mask = [Float](repeating: 1, count: 120)
+        for _ in 0..<100 { reservoir.append(values: window, mask: mask) }
+        // 100 windows of 120 values and mask: 96,000 bytes held, at most half again reserved.
+        #expect(reservoir.footprintBytes >= 100 * 120 * 8)
+        #expect(reservoir.footprintBytes <= 100 * 120 * 8 * 3 / 2 + 16 * 120 * 8 + 1024)
+    }
+
+    @Test func aFullRingWrapsWithoutGrowing() {
+        var reservoir = WindowReservoir(capacity: 40, windowSize: 3)
+        for i in 0..<40 { reservoir.append(values: [Float(i), 0, 0], mask: [1, 1, 1]) }
+        let full = reservoir.footprintBytes
+        #expect(full <= 64 + 2 * 40 * 3 * 4 + 64)  // the capacity, not more (a little malloc rounding)
+        for i in 40..<100 { reservoir.append(values: [Float(i), 0, 0], mask: [1, 1, 1]) }
+        #expect(reservoir.footprintBytes == full)
+        let snapshot = reservoir.snapshot()
+        #expect(snapshot.count == 40)
+        #expect(snapshot.values.first == 60 && snapshot.values[39 * 3] == 99)
+    }
+}

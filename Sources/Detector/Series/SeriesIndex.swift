@@ -50,12 +50,27 @@ public struct SeriesIndex {
         }
         guard count < capacity, arena.count + key.count <= Int(UInt32.max) else { return nil }
         let id = count
+        // Grow by an eighth rather than doubling: spare capacity is memory per series too.
+        if hashes.count == hashes.capacity {
+            let more = max(1024, count / 8)
+            hashes.reserveCapacity(count + more)
+            keyStarts.reserveCapacity(count + 1 + more)
+        }
+        if arena.count + key.count > arena.capacity {
+            arena.reserveCapacity(arena.count + max(key.count, 16 * 1024, arena.count / 8))
+        }
         arena.append(contentsOf: key)
         keyStarts.append(UInt32(arena.count))
         hashes.append(hash)
         slots[slot] = Int32(id)
         if count * 2 > slots.count { grow() }
         return id
+    }
+
+    /// Bytes allocated: key bytes, offsets, hashes and the slot table, by capacity, with their
+    /// array headers.
+    public var footprintBytes: Int {
+        4 * 32 + arena.capacity + keyStarts.capacity * 4 + hashes.capacity * 8 + slots.capacity * 4
     }
 
     /// Convenience for tools and tests.

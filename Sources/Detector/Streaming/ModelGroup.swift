@@ -1,5 +1,6 @@
-/// One `[[group]]` at run time: its glob, its field layout, its model slots and its batch of
-/// windows awaiting scoring with the scratch buffers scoring uses — all allocated once.
+/// One `[[group]]` at run time: its glob, its field layout, its model slots, the slab holding its
+/// series' windows and scalers, and its batch of windows awaiting scoring with the scratch
+/// buffers scoring uses — all allocated once (the slab grows by chunks with the series).
 final class ModelGroup {
     /// Position in the detector's configuration.
     let index: Int
@@ -17,6 +18,11 @@ final class ModelGroup {
     var slotBySeries: [String: Int] = [:]
     /// Windows awaiting scoring.
     var batch: WindowBatch
+    /// One row per series: its window ring (`window × fields` floats), then its scaler's
+    /// median and scale (`fields` floats each; scale NaN while it has none).
+    private(set) var slab = WindowSlab(rowFloats: 1)
+    /// The alert settings of every series' ``AlertTracker``.
+    let alertConfiguration: AlertTracker.Configuration
     /// One record's values mapped onto the layout.
     var values: [Double] = []
 
@@ -39,6 +45,9 @@ final class ModelGroup {
         maxFields = limits.maxFields
         batchCapacity = limits.batchCapacity
         batch = WindowBatch(capacity: 1, windowSize: 1)
+        alertConfiguration = .init(
+            minConsecutive: configuration.alerts.minConsecutive, resolveAfter: configuration.alerts.resolveAfter,
+            repeatEvery: configuration.alerts.repeatEvery)
         scratchStorage = .allocate(capacity: 3)
         scratch = .init(mean: scratchStorage, sigma: scratchStorage + 1, hidden: scratchStorage + 2)
         if !configuration.fields.isEmpty {
@@ -59,6 +68,7 @@ final class ModelGroup {
         let D = windowSize, B = batchCapacity
         values = [Double](repeating: .nan, count: names.count)
         batch = WindowBatch(capacity: B, windowSize: D)
+        slab = WindowSlab(rowFloats: D + 2 * names.count)
         inputs = [Float](repeating: 0, count: B * D)
         masks = inputs
         scratchStorage.deallocate()
@@ -74,6 +84,31 @@ final class ModelGroup {
         expected = [Float](repeating: 0, count: D)
         if configuration.model == .shared {
             slots = [ModelSlot(series: nil, reservoir: configuration.training.reservoir, windowSize: D)]
+        }
+    }
+
+    // MARK: - Series rows
+
+    /// The window ring of slab row `row`, (window, fields).
+    @inline(__always)
+    func ring(_ row: Int) -> UnsafeMutablePointer<Float> { slab.row(row) }
+
+    /// The scaler of slab row `row`: (fields) medians and (fields) scales; nil while it has none.
+    @inline(__always)
+    func scaler(_ row: Int) -> (median: UnsafeMutablePointer<Float>, scale: UnsafeMutablePointer<Float>)? {
+        let median = slab.row(row) + windowSize
+        let scale = median + fields.count
+        return scale[0].isNaN ? nil : (median, scale)
+    }
+
+    /// Sets the scaler of slab row `row`.
+    func setScaler(_ row: Int, _ scaler: RobustScaler) {
+        let F = fields.count
+        precondition(scaler.fields == F, "scaler of \(scaler.fields) fields for a group of \(F)")
+        let median = slab.row(row) + windowSize, scale = median + F
+        for f in 0..<F {
+            median[f] = scaler.median[f]
+            scale[f] = scaler.scale[f]
         }
     }
 

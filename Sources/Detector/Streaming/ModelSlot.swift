@@ -9,8 +9,8 @@ final class ModelSlot {
     let series: String?
     /// Recent normal raw windows.
     var reservoir: WindowReservoir
-    /// Series id of each reservoir entry, a ring parallel to the reservoir's.
-    var reservoirSeries: [Int32]
+    /// Series id of each reservoir entry, a ring parallel to the reservoir's (grown with it).
+    var reservoirSeries: [Int32] = []
     /// The installed model, nil before the first.
     private(set) var model: TrainedModel?
     /// Inference buffers for ``model``.
@@ -37,12 +37,16 @@ final class ModelSlot {
     init(series: String?, reservoir capacity: Int, windowSize: Int) {
         self.series = series
         reservoir = WindowReservoir(capacity: capacity, windowSize: windowSize)
-        reservoirSeries = [Int32](repeating: 0, count: capacity)
     }
 
     /// Adds a normal window of series `id`.
     func remember(values: UnsafeBufferPointer<Float>, mask: UnsafeBufferPointer<Float>, series id: Int) {
-        reservoirSeries[reservoir.appended % reservoir.capacity] = Int32(id)
+        let position = reservoir.appended % reservoir.capacity
+        if position == reservoirSeries.count {
+            reservoirSeries.append(Int32(id))
+        } else {
+            reservoirSeries[position] = Int32(id)
+        }
         reservoir.append(values: values, mask: mask)
     }
 

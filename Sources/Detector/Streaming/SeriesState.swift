@@ -1,19 +1,28 @@
-/// Everything the detector keeps for one series: its window on the time grid, its normalisation,
-/// its alert state machine and where its windows go.
+/// The fixed state the detector keeps for one series: 80 bytes, no allocation of its own once
+/// its step is known. Everything else lives elsewhere so that a million series stay small:
+/// - its window ring and its normalisation: row ``row`` of its group's ``WindowSlab``;
+/// - its key: the detector's ``SeriesIndex`` (a `String` is made only for alerts and training);
+/// - its ``AlertTracker``: only while it is not idle, in the detector's sparse `trackers`.
 struct SeriesState {
-    /// The series key (for alerts, model files and logs; made once per series).
-    let key: String
+    /// The time grid of its window (values in the slab row).
+    var grid: WindowGrid
     /// The group the series was routed to on first sight.
-    let group: Int
+    let groupStorage: Int32
     /// The model slot of the group that scores the series (0 for a shared model).
-    let slot: Int
-    /// The last `window` steps.
-    var window: SeriesWindow
-    /// The per-series normalisation; nil until a model covering the series exists, or until its
-    /// first full window when it arrived after the last training.
-    var scaler: RobustScaler?
-    /// The alert episode state machine.
-    var tracker: AlertTracker
+    let slotStorage: Int32
+    /// Its row in the group's ``WindowSlab``.
+    let rowStorage: Int32
     /// Steps appended since the last window was queued (the stride counter).
-    var stepsSinceQueued: Int
+    var stepsSinceQueued: Int32 = 0
+
+    init(grid: WindowGrid, group: Int, slot: Int, row: Int) {
+        self.grid = grid
+        groupStorage = Int32(group)
+        slotStorage = Int32(slot)
+        rowStorage = Int32(row)
+    }
+
+    var group: Int { Int(groupStorage) }
+    var slot: Int { Int(slotStorage) }
+    var row: Int { Int(rowStorage) }
 }

@@ -36,6 +36,7 @@ extension StreamingDetector {
                             WindowScoring.score(scorer, x.baseAddress!, mask: m.baseAddress!, count: count,
                                                 windowSize: D, fields: F,
                                                 recentSteps: group.configuration.scoring.recentSteps,
+                                                samples: group.configuration.scoring.samples,
                                                 nll: o.baseAddress!, distance: d.baseAddress!, scratch: group.scratch)
                         }
                     }
@@ -47,10 +48,12 @@ extension StreamingDetector {
             let end = group.batch.end[row]
             slot.latestTime = max(slot.latestTime, end)
             slot.windowsSinceTraining += 1
+            let tracker = trackers[s]
             var result = WindowResult(
                 group: group.index, series: s, sequence: group.batch.sequence[row], end: end, score: 0,
-                threshold: .infinity, anomalyScore: 0, isAnomalous: false, alertOpen: states[s].tracker.isOpen,
+                threshold: .infinity, anomalyScore: 0, isAnomalous: false, alertOpen: tracker?.isOpen ?? false,
                 modelVersion: slot.version)
+            var episode = tracker?.episode
             if hasModel, let model = slot.model {
                 let nll = Double(group.nll[k]), distance = Double(group.distance[k])
                 let parts = model.calibration.components(reconstructionNLL: nll, latentDistance: distance)
@@ -60,17 +63,25 @@ extension StreamingDetector {
                 result.threshold = threshold
                 result.isAnomalous = anomalous
                 result.anomalyScore = Self.reportedScore(parts.combined, threshold: threshold,
-                                                         episodePeak: states[s].tracker.episode?.peakSeverity)
-                let span = AlertWindow(start: group.batch.start[row], end: end, points: group.configuration.window)
-                if let event = states[s].tracker.observe(isAnomalous: anomalous, score: parts.combined,
-                                                         threshold: threshold, window: span) {
-                    alert(event, group: group, slot: slot, inputRow: k, parts: parts, nll: nll, distance: distance,
-                          series: s, fieldCount: F)
+                                                         episodePeak: episode?.peakSeverity)
+                // An idle tracker stays idle on a normal window: only the others are kept.
+                if anomalous || tracker != nil {
+                    var updated = tracker ?? AlertTracker(seriesKey: index.key(of: s),
+                                                          configuration: group.alertConfiguration)
+                    let span = AlertWindow(start: group.batch.start[row], end: end, points: group.configuration.window)
+                    let event = updated.observe(isAnomalous: anomalous, score: parts.combined, threshold: threshold,
+                                                window: span)
+                    trackers[s] = updated.episode == nil && updated.pendingAnomalous == 0 ? nil : updated
+                    episode = updated.episode
+                    if let event {
+                        alert(event, group: group, slot: slot, inputRow: k, parts: parts, nll: nll,
+                              distance: distance, series: s, fieldCount: F)
+                    }
                 }
-                result.alertOpen = states[s].tracker.isOpen
+                result.alertOpen = episode != nil
             }
-            let newNormal = isNewNormal(states[s].tracker, group)
-            if newNormal && states[s].tracker.episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
+            let newNormal = isNewNormal(episode, group)
+            if newNormal && episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
                 slot.trainingRequested = true  // learn the new regime now rather than at the next scheduled run
             }
             if !result.isAnomalous && !result.alertOpen || newNormal {
@@ -104,8 +115,8 @@ extension StreamingDetector {
     /// Whether an open episode has lasted so long (``longEpisodeWindows`` window lengths of
     /// anomalous windows) that it is a change of regime rather than an anomaly: its windows are
     /// then trained on, so the next model learns the new normal instead of alerting forever.
-    private func isNewNormal(_ tracker: AlertTracker, _ group: ModelGroup) -> Bool {
-        guard let episode = tracker.episode else { return false }
+    private func isNewNormal(_ episode: AlertEpisode?, _ group: ModelGroup) -> Bool {
+        guard let episode else { return false }
         return episode.anomalousWindows >= Self.longEpisodeWindows * group.configuration.window
     }
 
@@ -118,16 +129,17 @@ extension StreamingDetector {
         let D = group.windowSize, F = group.fields.count
         for k in 0..<count {
             let row = group.rows[k], s = group.batch.series[row]
-            if states[s].scaler == nil {
+            let seriesRow = states[s].row
+            if group.scaler(seriesRow) == nil {
                 var raw = [Float](repeating: .nan, count: D)  // once per series
                 for j in 0..<D where group.batch.observed[row * D + j] > 0 { raw[j] = group.batch.values[row * D + j] }
-                states[s].scaler = RobustScaler(fitting: raw, fields: F)
+                group.setScaler(seriesRow, RobustScaler(fitting: raw, fields: F))
             }
-            let scaler = states[s].scaler!
+            let (median, scale) = group.scaler(seriesRow)!
             for j in 0..<D {
                 let observed = group.batch.observed[row * D + j]
                 group.masks[k * D + j] = observed
-                let scaled = observed > 0 ? scaler.scaled(group.batch.values[row * D + j], field: j % F) : 0
+                let scaled = observed > 0 ? (group.batch.values[row * D + j] - median[j % F]) / scale[j % F] : 0
                 group.inputs[k * D + j] = scaled.isFinite ? min(max(scaled, -1e6), 1e6) : 0
             }
         }
@@ -153,18 +165,22 @@ extension StreamingDetector {
                 }
             }
         }
-        let scaler = states[s].scaler ?? RobustScaler(fields: F)
+        let scaler = group.scaler(states[s].row)
+        func unscaled(_ value: Float, _ f: Int) -> Double {
+            guard let (median, scale) = scaler else { return Double(value) }
+            return Double(value * scale[f] + median[f])
+        }
         let newest = (group.configuration.window - 1) * F
         var fields: [AlertMessage.FieldContribution] = []
         for f in 0..<F {
             let observed = group.masks[k * D + newest + f] > 0
-            let value = observed ? Double(scaler.unscaled(group.inputs[k * D + newest + f], field: f)) : .nan
+            let value = observed ? unscaled(group.inputs[k * D + newest + f], f) : .nan
             fields.append(.init(name: group.fields[f], contribution: Double(group.contributions[f]), value: value,
-                                expected: Double(scaler.unscaled(group.expected[newest + f], field: f))))
+                                expected: unscaled(group.expected[newest + f], f)))
         }
         fields.sort { $0.contribution > $1.contribution }
         let message = AlertMessage(
-            event: event, series: states[s].key, group: group.configuration.name, reconstructionNLL: nll,
+            event: event, series: index.key(of: s), group: group.configuration.name, reconstructionNLL: nll,
             reconstructionScore: parts.reconstruction, latentDistance: distance, latentScore: parts.latent,
             fields: fields, model: .init(version: slot.version, trainedAt: slot.trainedAtText), host: host)
         sink.detector(self, alert: message)

@@ -31,6 +31,11 @@ public final class StreamingDetector {
     let groups: [ModelGroup]
     var index: SeriesIndex
     var states: [SeriesState] = []
+    /// Alert state machines of the series whose tracker is not idle (an open episode or a run of
+    /// anomalous windows); an idle tracker behaves as a new one, so it is dropped.
+    var trackers: [Int: AlertTracker] = [:]
+    /// Totals of the window outcomes of every series (``SeriesWindow/Counts``).
+    public private(set) var windowCounts = SeriesWindow.Counts()
     /// Records passed to `ingest` so far (the next record's sequence number).
     public private(set) var sequence = 0
 
@@ -47,7 +52,7 @@ public final class StreamingDetector {
     /// Number of series held.
     public var seriesCount: Int { states.count }
     /// The key of series `id`.
-    public func seriesKey(of id: Int) -> String { states[id].key }
+    public func seriesKey(of id: Int) -> String { index.key(of: id) }
     /// The fields of group `group` in window column order (empty until its first series).
     public func fields(ofGroup group: Int) -> [String] { groups[group].fields }
     /// The version of the model scoring series `id` (0: none yet).
@@ -66,33 +71,38 @@ public final class StreamingDetector {
         var id = index.id(of: key)
         if id == nil {
             guard let g = groups.firstIndex(where: { $0.glob.matches(key) }) else { return .rejected(.unknownGroup) }
-            guard index.count < limits.maxSeries, let new = index.insert(key) else { return .rejected(.seriesLimit) }
+            guard index.count < limits.maxSeries else { return .rejected(.seriesLimit) }
             let group = groups[g]
             if !group.isLaidOut { group.layOut(from: record) }
-            let name = index.key(of: new)
-            let slot = group.slot(forNewSeries: name)
+            // Grow the per-series arrays by an eighth rather than doubling, so that their spare
+            // capacity stays a small part of the per-series figure (``memoryFootprint``).
+            if states.count == states.capacity { states.reserveCapacity(states.count + max(1024, states.count / 8)) }
+            guard let new = index.insert(key) else { return .rejected(.seriesLimit) }
             let config = group.configuration
+            let slot = config.model == .perSeries ? group.slot(forNewSeries: index.key(of: new)) : 0
             let step: Double? = if case .seconds(let s) = config.step { s } else { nil }
+            let row = group.slab.append()
             states.append(SeriesState(
-                key: name, group: g, slot: slot,
-                window: SeriesWindow(width: config.window, fieldCount: group.fields.count, step: step),
-                scaler: group.slots[slot].model?.scalers[name],
-                tracker: AlertTracker(seriesKey: name, configuration: .init(
-                    minConsecutive: config.alerts.minConsecutive, resolveAfter: config.alerts.resolveAfter,
-                    repeatEvery: config.alerts.repeatEvery)),
-                stepsSinceQueued: 0))
+                grid: WindowGrid(width: config.window, fieldCount: group.fields.count, step: step, inferenceSamples: 8),
+                group: g, slot: slot, row: row))
+            if let scalers = group.slots[slot].model?.scalers, !scalers.isEmpty,
+               let scaler = scalers[index.key(of: new)] {
+                group.setScaler(row, scaler)
+            }
             id = new
         }
         let s = id!
         let group = groups[states[s].group]
         guard group.mapFields(record) > 0 else { return .rejected(.noFields) }
-        let outcome = states[s].window.insert(timestamp: record.recordTime ?? receivedAt, fields: group.values)
+        let ring = group.ring(states[s].row)
+        let outcome = states[s].grid.insert(
+            timestamp: record.recordTime ?? receivedAt, fields: group.values, ring: ring, counts: &windowCounts)
         switch outcome {
         case .appended, .reset:
             states[s].stepsSinceQueued += 1
-            if states[s].window.isFull && states[s].stepsSinceQueued >= group.configuration.stride {
+            if states[s].grid.isFull && states[s].stepsSinceQueued >= group.configuration.stride {
                 states[s].stepsSinceQueued = 0
-                group.batch.append(states[s].window, series: s, sequence: number)
+                group.batch.append(states[s].grid, ring: ring, series: s, sequence: number)
                 if group.batch.isFull { flush(group) }
             }
         case .updated, .buffered: break
@@ -127,7 +137,7 @@ public final class StreamingDetector {
                 let windowSeries = ids.map { id -> Int32 in
                     if let l = local[Int(id)] { return l }
                     local[Int(id)] = Int32(keys.count)
-                    keys.append(states[Int(id)].key)
+                    keys.append(index.key(of: Int(id)))
                     return Int32(keys.count - 1)
                 }
                 return TrainingJob(
@@ -214,8 +224,10 @@ public final class StreamingDetector {
 
     private func place(_ trained: TrainedModel, in slot: ModelSlot, group: ModelGroup) {
         slot.install(trained, capacity: limits.batchCapacity)
-        for s in states.indices where states[s].group == group.index && group.slots[states[s].slot] === slot {
-            if let scaler = trained.scalers[states[s].key] { states[s].scaler = scaler }
+        for (key, scaler) in trained.scalers {
+            guard let s = index.id(of: key), states[s].group == group.index, group.slots[states[s].slot] === slot,
+                  scaler.fields == group.fields.count else { continue }
+            group.setScaler(states[s].row, scaler)
         }
     }
 }

@@ -112,7 +112,8 @@ public struct TrainingJob: Sendable {
 
         // 5. Calibrate on the held-out windows; the swap check compares both models on them.
         let scorer = Scorer(model: vae, capacity: 256)
-        let all = WindowScoring.score(scorer, inputs: inputs, mask: mask, windowSize: D, fields: F, recentSteps: recentSteps)
+        let all = WindowScoring.score(scorer, inputs: inputs, mask: mask, windowSize: D, fields: F, recentSteps: recentSteps,
+                                      samples: config.scoring.samples)
         let observed = heldOut.reduce(0.0) { sum, r in sum + Double(mask[(r * D)..<((r + 1) * D)].reduce(0, +)) }
         // The swap check compares whole-window NLL per observed point, whatever the score covers.
         let heldOutInputs = gather(heldOut, inputs), heldOutMask = gather(heldOut, mask)

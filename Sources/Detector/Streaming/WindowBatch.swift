@@ -33,21 +33,21 @@ struct WindowBatch {
 
     var isFull: Bool { count == capacity }
 
-    /// Copies `window` in as the next entry.
-    mutating func append(_ window: SeriesWindow, series id: Int, sequence number: Int) {
+    /// Copies the window of `grid` over `ring` in as the next entry.
+    mutating func append(_ grid: WindowGrid, ring: UnsafeMutablePointer<Float>, series id: Int, sequence number: Int) {
         precondition(count < capacity, "batch overflow")
         let offset = count * windowSize, size = windowSize
         values.withUnsafeMutableBufferPointer { v in
             observed.withUnsafeMutableBufferPointer { m in
-                _ = window.copyWindow(
-                    into: UnsafeMutableBufferPointer(rebasing: v[offset..<offset + size]),
+                _ = grid.copyWindow(
+                    ring: ring, into: UnsafeMutableBufferPointer(rebasing: v[offset..<offset + size]),
                     observed: UnsafeMutableBufferPointer(rebasing: m[offset..<offset + size]))
             }
         }
         series[count] = id
         sequence[count] = number
-        end[count] = window.endTime ?? 0
-        start[count] = window.startTime ?? 0
+        end[count] = grid.endTime ?? 0
+        start[count] = grid.startTime ?? 0
         count += 1
     }
 }

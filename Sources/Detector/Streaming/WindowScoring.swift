@@ -16,7 +16,16 @@ import VAE
 /// point can partly copy it back, so a jump at the newest step barely raises its own
 /// reconstruction error; hidden, it must be predicted, and a jump scores as soon as it arrives.
 /// The latent distance is then that of the context.
+///
+/// With `samples = L > 1` (`group.scoring.samples`) the reconstruction NLL, of the window or of
+/// its newest steps, is averaged over L draws z = μ_z + σ_z ε (``VAE/Scorer/sampledNLL(_:count:encoderMask:scoredMask:samples:seed:into:)``)
+/// instead of decoding μ_z alone; the draws come from ``samplingSeed`` and are the same for every
+/// window and every call, so scores are reproducible and calibration (which scores the same
+/// way) matches the stream. The latent distance is always that of μ_z.
 public enum WindowScoring {
+    /// The seed of the ε draws when `samples > 1`.
+    public static let samplingSeed: UInt64 = 0x5A3D_1E5C_0FF1_CE42
+
     /// Scratch for `recentSteps > 0`: three (count, D) buffers.
     struct Scratch {
         var mean: UnsafeMutablePointer<Float>
@@ -26,10 +35,13 @@ public enum WindowScoring {
 
     /// x and mask are (count, D); nll and distance will be (count).
     static func score(_ scorer: Scorer, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>, count: Int,
-                      windowSize D: Int, fields F: Int, recentSteps: Int,
+                      windowSize D: Int, fields F: Int, recentSteps: Int, samples: Int = 1,
                       nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>, scratch: Scratch) {
         guard recentSteps > 0 else {
             scorer.score(x, count: count, mask: mask, nll: nll, latentDistance: distance)
+            if samples > 1 {
+                scorer.sampledNLL(x, count: count, encoderMask: mask, samples: samples, seed: samplingSeed, into: nll)
+            }
             return
         }
         let first = max(D - recentSteps * F, 0)
@@ -38,6 +50,16 @@ public enum WindowScoring {
             for j in 0..<D { h[b * D + j] = j < first ? mask[b * D + j] : 0 }
         }
         scorer.score(x, count: count, mask: h, nll: nll, latentDistance: distance)
+        if samples > 1 {
+            // The newest steps' observed points, scored under z drawn from their context.
+            let scored = scratch.sigma
+            for b in 0..<count {
+                for j in 0..<D { scored[b * D + j] = j < first ? 0 : mask[b * D + j] }
+            }
+            scorer.sampledNLL(x, count: count, encoderMask: h, scoredMask: scored, samples: samples,
+                              seed: samplingSeed, into: nll)
+            return
+        }
         scorer.reconstruct(x, count: count, mask: h, pointNLL: nil, mean: scratch.mean, sigma: scratch.sigma)
         let halfLog2Pi: Float = 0.918_938_5
         for b in 0..<count {
@@ -54,7 +76,7 @@ public enum WindowScoring {
     /// The array form, for training jobs and the offline `score` command: inputs and mask are
     /// (count, D) normalised windows; returns the raw NLL and latent distance of each.
     public static func score(_ scorer: Scorer, inputs: [Float], mask: [Float], windowSize D: Int, fields F: Int,
-                      recentSteps: Int) -> (nll: [Float], distance: [Float]) {
+                      recentSteps: Int, samples: Int = 1) -> (nll: [Float], distance: [Float]) {
         let count = inputs.count / D
         var nll = [Float](repeating: 0, count: count), distance = nll
         let size = recentSteps > 0 ? max(count * D, 1) : 1
@@ -67,7 +89,8 @@ public enum WindowScoring {
                 nll.withUnsafeMutableBufferPointer { o in
                     distance.withUnsafeMutableBufferPointer { d in
                         score(scorer, x.baseAddress!, mask: m.baseAddress!, count: count, windowSize: D, fields: F,
-                              recentSteps: recentSteps, nll: o.baseAddress!, distance: d.baseAddress!, scratch: scratch)
+                              recentSteps: recentSteps, samples: samples, nll: o.baseAddress!, distance: d.baseAddress!,
+                              scratch: scratch)
                     }
                 }
             }

@@ -1,7 +1,9 @@
 /// The most recent normal windows of a model group: what the next training runs on.
 ///
 /// A ring of `capacity` windows, each `windowSize` values plus a mask of the same size (1 observed,
-/// 0 missing), in two flat buffers allocated once. When full, the oldest window is overwritten,
+/// 0 missing), in two flat buffers. The buffers grow with the windows held (by half again each
+/// time, up to `capacity`), so a per-series group's many reservoirs cost what they hold rather
+/// than `capacity` windows each from the start. When full, the oldest window is overwritten,
 /// so the model follows slow drift. The caller leaves out windows inside alert episodes, so an
 /// anomaly never becomes "normal" by being trained on (no model poisoning).
 public struct WindowReservoir: Sendable {
@@ -22,14 +24,33 @@ public struct WindowReservoir: Sendable {
         precondition(capacity > 0 && windowSize > 0)
         self.capacity = capacity
         self.windowSize = windowSize
-        values = [Float](repeating: 0, count: capacity * windowSize)
-        mask = [Float](repeating: 0, count: capacity * windowSize)
+        values = []
+        mask = []
+    }
+
+    /// Bytes of the two buffers (with their array headers).
+    public var footprintBytes: Int {
+        64 + (values.capacity + mask.capacity) * MemoryLayout<Float>.stride
     }
 
     /// Appends one window; `values` and `mask` each hold `windowSize` entries.
     public mutating func append(values window: UnsafeBufferPointer<Float>, mask windowMask: UnsafeBufferPointer<Float>) {
         precondition(window.count == windowSize && windowMask.count == windowSize)
         let offset = next * windowSize
+        if offset == values.count {
+            // Still filling: grow by half again (at least 16 windows), never past the capacity.
+            if values.count == values.capacity {
+                let windows = min(capacity, max(count + count / 2, 16))
+                values.reserveCapacity(windows * windowSize)
+                mask.reserveCapacity(windows * windowSize)
+            }
+            values.append(contentsOf: window)
+            mask.append(contentsOf: windowMask)
+            next = (next + 1) % capacity
+            count += 1
+            appended += 1
+            return
+        }
         values.withUnsafeMutableBufferPointer { target in
             _ = UnsafeMutableBufferPointer(rebasing: target[offset..<offset + windowSize]).initialize(from: window)
         }

@@ -14,11 +14,16 @@ public struct StepInference: Sendable {
 
     /// Creates an inference waiting for `samples` deltas, buffering at most `bufferedRows` points.
     public init(samples: Int, bufferedRows: Int) {
-        precondition(bufferedRows >= 2, "inferring a step needs at least two buffered points")
         self.samples = min(max(samples, 1), Self.maximumSamples)
-        self.capacity = min(self.samples + 1, bufferedRows)
+        self.capacity = Self.bufferCapacity(samples: samples, bufferedRows: bufferedRows)
         self.timestamps = []
         timestamps.reserveCapacity(capacity)
+    }
+
+    /// How many points an inference waiting for `samples` deltas buffers, at most `bufferedRows`.
+    public static func bufferCapacity(samples: Int, bufferedRows: Int) -> Int {
+        precondition(bufferedRows >= 2, "inferring a step needs at least two buffered points")
+        return min(min(max(samples, 1), maximumSamples) + 1, bufferedRows)
     }
 
     /// Bytes held by the timestamp buffer (with its array header).

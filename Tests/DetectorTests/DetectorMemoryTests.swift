@@ -1,0 +1,78 @@
+import Detector
+import Testing
+
+/// The memory target: per series at most `4 × window × fields + 256` bytes (the ring of
+/// the last W steps, plus small fixed state), measured from the detector's buffer capacities.
+@Suite struct DetectorMemoryTests {
+    private func group(window: Int, model: GroupConfiguration.ModelSharing = .shared, step: GroupConfiguration.Step = .seconds(60))
+        -> GroupConfiguration
+    {
+        var g = smallGroup()
+        g.window = window
+        g.step = step
+        g.model = model
+        g.training.reservoir = 20_000
+        return g
+    }
+
+    private func fields(_ count: Int, _ value: Double) -> [(String, Double)] {
+        (0..<count).map { ("f\($0)", value) }
+    }
+
+    @Test(arguments: [(120, 1, 20_000), (64, 8, 5_000)])
+    func aSharedModelGroupStaysWithinTheTargetPerSeries(window: Int, fieldCount: Int, series: Int) {
+        let detector = StreamingDetector(groups: [group(window: window)],
+                                         limits: DetectorLimits(maxSeries: 1_000_000, maxFields: 64))
+        for s in 0..<series {
+            for t in 0..<3 {
+                let record = TestRecord(series: "host-\(s).cpu", time: 1_700_000_000 + Double(t) * 60,
+                                        fields: fields(fieldCount, Double(s + t)))
+                #expect(detector.ingest(record, receivedAt: 0) == .accepted)
+            }
+        }
+        let memory = detector.memoryFootprint
+        #expect(memory.series == series)
+        let ring = 4 * window * fieldCount
+        // The rings are really held and counted...
+        #expect(memory.windowBytes >= ring * series)
+        // ...and everything per series beyond them is small.
+        #expect(memory.bytesPerSeries <= Double(ring + 256), "\(memory)")
+        #expect(memory.trackerBytes == 0)
+        print("memory.bytes_per_series.w\(window)x\(fieldCount) \(memory.bytesPerSeries) bytes")
+    }
+
+    @Test func stepInferenceBuffersAreReleasedOnceTheStepIsKnown() {
+        let detector = StreamingDetector(groups: [group(window: 32, step: .automatic)])
+        func feed(_ points: Range<Int>) {
+            for s in 0..<100 {
+                for t in points {
+                    let record = TestRecord(series: "s\(s)", time: Double(t) * 10, fields: [("v", 1)])
+                    _ = detector.ingest(record, receivedAt: 0)
+                }
+            }
+        }
+        feed(0..<3)
+        let inferring = detector.memoryFootprint.stateBytes
+        feed(3..<20)
+        let known = detector.memoryFootprint.stateBytes
+        #expect(known < inferring)
+        #expect(known <= 32 + 1024 * 80)  // the state array alone (one growth step of 1024 series)
+    }
+
+    @Test func perSeriesReservoirsAreNotAllocatedUpFront() {
+        // 200 per-series slots with a 20,000-window reservoir each: allocated up front that would
+        // be 200 × 20,000 × 16 × 8 bytes ≈ 512 MB.
+        let detector = StreamingDetector(groups: [group(window: 16, model: .perSeries)])
+        for s in 0..<200 {
+            for t in 0..<20 {
+                _ = detector.ingest(TestRecord(series: "s\(s)", time: Double(t) * 60, fields: [("v", Double(t % 3))]),
+                                    receivedAt: 0)
+            }
+        }
+        detector.flush()
+        let memory = detector.memoryFootprint
+        // Each slot holds the 5 windows it has seen; the buffers grow in steps of at least 16.
+        #expect(memory.reservoirBytes > 0)
+        #expect(memory.reservoirBytes <= 200 * (16 * 16 * 8 + 64 + 128))
+    }
+}

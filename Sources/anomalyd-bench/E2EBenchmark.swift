@@ -157,10 +157,10 @@ final class EndToEndBench {
                 latencies.append(received - spike.sentAt)
             }
         }
-        guard latencies.count * 10 >= run.spikes.count * 9 else {
-            throw BenchError("only \(latencies.count) of \(run.spikes.count) spikes raised an alert")
-        }
         print("# \(latencies.count) of \(run.spikes.count) spikes matched to open alerts")
+        // A spike without its alert within a second of the end counts as never alerted: if more
+        // than 1% are missing, p99 is infinite rather than computed over the lucky ones.
+        latencies += Array(repeating: .infinity, count: run.spikes.count - latencies.count)
         return latencies
     }
 
@@ -332,7 +332,7 @@ final class BenchDaemon {
             guard Date().timeIntervalSince1970 < deadline else {
                 throw BenchError("\(name) did not reach \(value) within \(timeout) s")
             }
-            usleep(5_000)
+            usleep(20_000)  // 50 scrapes a second: the scrapes take CPU from the daemon too
         }
     }
 }

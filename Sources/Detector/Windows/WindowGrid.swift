@@ -90,19 +90,35 @@ struct WindowGrid: Sendable {
     }
 
     /// See ``SeriesWindow/copyWindow(into:observed:)``.
+    ///
+    /// The detector copies every window it scores this way, so instead of ``forEachValue(_:_:)``
+    /// (a modulo per row) it copies the ring's two contiguous runs — the ring wraps at most once.
     func copyWindow(
         ring: UnsafePointer<Float>, into destination: UnsafeMutableBufferPointer<Float>,
         observed: UnsafeMutableBufferPointer<Float>
     ) -> Int {
         let total = width * fieldCount
         precondition(destination.count >= total && observed.count >= total, "buffers too small")
-        var present = 0
-        forEachValue(ring) { index, value in
-            destination[index] = value.isNaN ? 0 : value
-            observed[index] = value.isNaN ? 0 : 1
-            present += value.isNaN ? 0 : 1
+        let destination = destination.baseAddress!, observed = observed.baseAddress!
+        let held = count * fieldCount, unseen = total - held
+        for i in 0..<unseen {
+            destination[i] = 0
+            observed[i] = 0
         }
-        return present
+        // The oldest held row sits `count` rows behind `head` in the ring.
+        let oldest = ((Int(head) - count + width) % width) * fieldCount
+        let firstRun = min(held, total - oldest)
+        func copyRun(_ source: UnsafePointer<Float>, _ length: Int, to offset: Int) -> Int {
+            var present = 0
+            for i in 0..<length {
+                let value = source[i], isPresent = !value.isNaN
+                destination[offset + i] = isPresent ? value : 0
+                observed[offset + i] = isPresent ? 1 : 0
+                present += isPresent ? 1 : 0
+            }
+            return present
+        }
+        return copyRun(ring + oldest, firstRun, to: unseen) + copyRun(ring, held - firstRun, to: unseen + firstRun)
     }
 
     /// Calls `body(index, value)` for every value of the window, oldest step first; steps not

@@ -41,6 +41,7 @@ bench: build
 	OPENBLAS_NUM_THREADS=1 .build/release/anomalyd-bench records
 	OPENBLAS_NUM_THREADS=1 .build/release/anomalyd-bench vae
 	.build/release/anomalyd-bench series
+	.build/release/anomalyd-bench e2e
 
 install: build
 	$(SUDO) install -D -m 0755 .build/release/anomalyd $(DESTDIR)$(PREFIX)/bin/anomalyd

@@ -335,7 +335,7 @@ def measure_latency(pipeline, start_step):
     thread = threading.Thread(target=collect)
     thread.start()
     steps = int(LATENCY_RATE * LATENCY_SECONDS) // SERIES
-    run = publish(pipeline, steps, start_step, batch=10, rate=LATENCY_RATE, spike_every=SPIKE_EVERY,
+    run = publish(pipeline, steps, start_step, batch=100, rate=LATENCY_RATE, spike_every=SPIKE_EVERY,
                   prebuild=True)
     time.sleep(1)
     running = False

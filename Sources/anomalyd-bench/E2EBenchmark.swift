@@ -16,7 +16,7 @@ import Glibc
 ///   publisher's queue is unbounded, so nothing is dropped: records/s is how fast the daemon drains
 ///   them), from the first send to the daemon's counter reaching the total. The counter is checked
 ///   to be exact (no drops, no rejects).
-/// - `e2e.latency.p50`, `e2e.latency.p99`: 100,000 records/s for 10 s, 10 records per message, with
+/// - `e2e.latency.p50`, `e2e.latency.p99`: 100,000 records/s for 10 s, 100 records per message, with
 ///   a spike in a rotating series every 997 records; latency is spike send → `open` alert received.
 /// - `e2e.latency.p99.retraining`: the same against a daemon that retrains back to back
 ///   (`retrain_every = "2000 windows"`), so a training job runs through the whole phase.
@@ -147,7 +147,7 @@ final class EndToEndBench {
         let alerts = try AlertCollector(endpoint: daemon.outputEndpoint)
         let steps = Int(Stream.latencyRate * Stream.latencySeconds) / Stream.series
         let run = try publish(
-            to: daemon, steps: steps, startStep: startStep, batch: 10, rate: Stream.latencyRate,
+            to: daemon, steps: steps, startStep: startStep, batch: 100, rate: Stream.latencyRate,
             spikeEvery: Stream.spikeEvery, prebuild: true)
         Thread.sleep(forTimeInterval: 1)
         let opened = alerts.stop()

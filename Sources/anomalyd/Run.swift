@@ -3,6 +3,7 @@ import Daemon
 import Foundation
 import Logging
 import ServiceLifecycle
+import VAE
 import ZeroMQ
 
 /// `anomalyd run`: the daemon (SPEC §1, §5, §9).
@@ -22,6 +23,9 @@ struct Run: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         LoggingSystem.bootstrap { JournalLogHandler(label: $0, environment: environment) }
         let logger = Logger(label: "anomalyd")
+        // The daemon owns its threads (one scores, one trains): BLAS must not add its own, even
+        // when OPENBLAS_NUM_THREADS is unset (outside the shipped unit).
+        VAEModule.pinThreads()
 
         let configuration: Configuration
         do {

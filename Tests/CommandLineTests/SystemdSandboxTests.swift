@@ -18,20 +18,32 @@ import Testing
     }
 
     @Test(.enabled(if: canRun, "needs root, systemd and ../shared/tools/systemd-sandbox"), .timeLimit(.minutes(5)))
-    func theShippedUnitsRunTheRealDaemonUnderSystemd() throws {
+    func theShippedUnitsRunTheRealDaemonUnderSystemd() async throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.path("systemd-unit-tests.log")
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
         process.executableURL = AnomalydProcess.repositoryRoot.appendingPathComponent("Scripts/systemd-unit-tests")
         process.arguments = [AnomalydProcess.binary.path]
         var environment = ProcessInfo.processInfo.environment
         environment["SYSTEMD_SANDBOX"] = Self.sandbox.path
         process.environment = environment
-        let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // Awaited, not waited on: the script runs for a while, and blocking one of the few
+        // threads of the test pool would starve the tests running beside it.
+        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+            process.terminationHandler = { _ in finished.resume() }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                Issue.record("cannot start Scripts/systemd-unit-tests: \(error)")
+                finished.resume()
+            }
+        }
+        try output.close()
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains(" passed, 0 failed"), "\(text)")
         // Every check ran (a silently shortened script would pass with fewer).

@@ -36,7 +36,7 @@ import Testing
         #expect(detector.fields(ofGroup: 0) == ["x", "y"])
         #expect(detector.queuedWindows == 1)
         // The queued window, oldest step first, columns x then y.
-        #expect(Array(detector.groups[0].batch.values[0..<4]) == [1, 2, 10, 20])
+        #expect(Array(detector.groups[0].filling.values[0..<4]) == [1, 2, 10, 20])
         detector.flush()
         #expect(sink.results.count == 1 && sink.results[0].score == 0 && sink.results[0].sequence == 1)
     }

@@ -27,6 +27,9 @@ final class WorkLoop {
     private let control: WorkLoopControl
     private let logger: Logger
     private let training: TrainingWorker
+    /// Scores batches on the second core while this thread windows the next records; nil on a
+    /// one-core machine.
+    private let scoring: ScoringThread? = ScoringThread.pays ? ScoringThread() : nil
     private let store: ModelStore
     private var configuration: Configuration
     private var sockets: SocketSet
@@ -75,6 +78,7 @@ final class WorkLoop {
         parser = Self.parser(for: configuration)
         detector = Self.detector(for: configuration)
         detector.sink = publisher
+        detector.scoringExecutor = scoring
         let stale = store.removeStaleTemporaryFiles()
         if !stale.isEmpty {
             logger.notice("removed the temporary files of unfinished model writes", metadata: ["files": "\(stale)"])
@@ -133,6 +137,10 @@ final class WorkLoop {
             handleMessage()
         }
         detector.flush()
+        // Overlap: while the last batch is scored on the other core, go on receiving if more
+        // is waiting (the burst hit its limit); once the input is drained, apply its scores
+        // (alerts out) at once.
+        if received < Self.burstLimit { detector.finishScoring() }
         metrics.seriesActive.set(Int64(detector.seriesCount))
     }
 
@@ -339,6 +347,7 @@ final class WorkLoop {
                 configuration = new
                 detector = Self.detector(for: new)
                 detector.sink = publisher
+                detector.scoringExecutor = scoring
                 savedVersions = [:]
                 loadModels()
             }
@@ -369,6 +378,8 @@ final class WorkLoop {
     private func shutdown() {
         metrics.setReady(false)
         detector.flush()
+        detector.finishScoring()
+        scoring?.stop()
         training.stop()
         checkpoint()
         countCurve()

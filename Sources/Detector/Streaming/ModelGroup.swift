@@ -16,8 +16,14 @@ final class ModelGroup {
     var slots: [ModelSlot] = []
     /// Per-series slots by series key (including slots loaded before their series arrived).
     var slotBySeries: [String: Int] = [:]
-    /// Windows awaiting scoring.
+    /// Windows being filled by ingest.
+    var filling: WindowBatch
+    /// Windows being scored: ``filling``, swapped in when it is flushed. With a
+    /// ``ScoringExecutor`` it stays here, scored on the executor's thread, while the next
+    /// windows fill ``filling``, until ``StreamingDetector/finishScoring()`` applies its scores.
     var batch: WindowBatch
+    /// The slot and window count of the batch the executor is scoring, if any.
+    var inFlight: (slot: ModelSlot, count: Int)?
     /// One row per series: its window ring (`window × fields` floats), then its scaler's
     /// median and scale (`fields` floats each; scale NaN while it has none).
     private(set) var slab = WindowSlab(rowFloats: 1)
@@ -26,12 +32,15 @@ final class ModelGroup {
     /// One record's values mapped onto the layout.
     var values: [Double] = []
 
-    // Scoring scratch, (batchCapacity, windowSize) or (batchCapacity).
-    var inputs: [Float] = [], masks: [Float] = []
+    // Scoring buffers: normalised inputs and masks (batchCapacity, windowSize), scores
+    // (batchCapacity). Raw pointers, allocated once per layout, because the executor's thread
+    // reads and writes them while ingest goes on (which never touches them).
+    private(set) var inputs: UnsafeMutablePointer<Float>, masks: UnsafeMutablePointer<Float>
+    private(set) var nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>
+    private var scoringStorage: UnsafeMutablePointer<Float>
     /// Scratch of ``WindowScoring`` (three (batchCapacity, windowSize) buffers when scoring the newest steps).
     private(set) var scratch: WindowScoring.Scratch
     private var scratchStorage: UnsafeMutablePointer<Float>
-    var nll: [Float] = [], distance: [Float] = []
     var rows: [Int] = [], pending: [Bool] = []
     var contributions: [Float] = [], expected: [Float] = []
 
@@ -45,6 +54,10 @@ final class ModelGroup {
         maxFields = limits.maxFields
         batchCapacity = limits.batchCapacity
         batch = WindowBatch(capacity: 1, windowSize: 1)
+        filling = batch
+        scoringStorage = .allocate(capacity: 4)
+        scoringStorage.initialize(repeating: 0, count: 4)
+        (inputs, masks, nll, distance) = (scoringStorage, scoringStorage + 1, scoringStorage + 2, scoringStorage + 3)
         alertConfiguration = .init(
             minConsecutive: configuration.alerts.minConsecutive, resolveAfter: configuration.alerts.resolveAfter,
             repeatEvery: configuration.alerts.repeatEvery)
@@ -55,7 +68,10 @@ final class ModelGroup {
         }
     }
 
-    deinit { scratchStorage.deallocate() }
+    deinit {
+        scratchStorage.deallocate()
+        scoringStorage.deallocate()
+    }
 
     var isLaidOut: Bool { !fields.isEmpty }
     var windowSize: Int { configuration.window * fields.count }
@@ -68,16 +84,20 @@ final class ModelGroup {
         let D = windowSize, B = batchCapacity
         values = [Double](repeating: .nan, count: names.count)
         batch = WindowBatch(capacity: B, windowSize: D)
+        filling = batch
         slab = WindowSlab(rowFloats: D + 2 * names.count)
-        inputs = [Float](repeating: 0, count: B * D)
-        masks = inputs
+        scoringStorage.deallocate()
+        scoringStorage = .allocate(capacity: 2 * B * D + 2 * B)
+        scoringStorage.initialize(repeating: 0, count: 2 * B * D + 2 * B)
+        inputs = scoringStorage
+        masks = inputs + B * D
+        nll = masks + B * D
+        distance = nll + B
         scratchStorage.deallocate()
         let size = configuration.scoring.recentSteps > 0 ? B * D : 1
         scratchStorage = .allocate(capacity: 3 * size)
         scratchStorage.initialize(repeating: 0, count: 3 * size)
         scratch = .init(mean: scratchStorage, sigma: scratchStorage + size, hidden: scratchStorage + 2 * size)
-        nll = [Float](repeating: 0, count: B)
-        distance = nll
         rows = [Int](repeating: 0, count: B)
         pending = [Bool](repeating: false, count: B)
         contributions = [Float](repeating: 0, count: names.count)

@@ -4,6 +4,9 @@ import VAE
 /// alert, and feed the reservoir.
 extension StreamingDetector {
     func flush(_ group: ModelGroup) {
+        if group.inFlight != nil { finish(group) }
+        swap(&group.batch, &group.filling)
+        group.filling.count = 0
         let n = group.batch.count
         guard n > 0 else { return }
         for i in 0..<n { group.pending[i] = true }
@@ -18,31 +21,40 @@ extension StreamingDetector {
                 group.pending[i] = false
                 count += 1
             }
-            score(group, slot: group.slots[slotIndex], count: count)
+            let slot = group.slots[slotIndex]
+            if let executor = scoringExecutor, count == n, let scorer = slot.scorer {
+                // The whole batch is one slot's (always so for a shared model): score it on the
+                // executor's thread and apply the scores later, from finish(_:).
+                normalize(group, count: count)
+                group.inFlight = (slot, count)
+                let work = ScoringWork(group: group, scorer: scorer, count: count)
+                executor.start { work.run() }
+                return
+            }
+            if let scorer = slot.scorer {
+                normalize(group, count: count)
+                ScoringWork(group: group, scorer: scorer, count: count).run()
+            }
+            applyScores(group, slot: slot, count: count)
         }
         group.batch.count = 0
     }
 
-    /// Scores the batch rows `group.rows[0..<count]`, all of `slot`.
-    private func score(_ group: ModelGroup, slot: ModelSlot, count: Int) {
+    /// Waits for `group`'s batch in flight and applies its scores.
+    func finish(_ group: ModelGroup) {
+        guard let (slot, count) = group.inFlight else { return }
+        scoringExecutor?.wait()
+        group.inFlight = nil
+        applyScores(group, slot: slot, count: count)
+        group.batch.count = 0
+    }
+
+    /// Judges the batch rows `group.rows[0..<count]`, all of `slot`, by their scores in
+    /// `group.nll`/`distance` (when the slot has a model): calibration, threshold, alert state,
+    /// the sink, the training reservoir.
+    private func applyScores(_ group: ModelGroup, slot: ModelSlot, count: Int) {
         let D = group.windowSize, F = group.fields.count
         let hasModel = slot.scorer != nil
-        if let scorer = slot.scorer {
-            normalize(group, count: count)
-            group.inputs.withUnsafeBufferPointer { x in
-                group.masks.withUnsafeBufferPointer { m in
-                    group.nll.withUnsafeMutableBufferPointer { o in
-                        group.distance.withUnsafeMutableBufferPointer { d in
-                            WindowScoring.score(scorer, x.baseAddress!, mask: m.baseAddress!, count: count,
-                                                windowSize: D, fields: F,
-                                                recentSteps: group.configuration.scoring.recentSteps,
-                                                samples: group.configuration.scoring.samples,
-                                                nll: o.baseAddress!, distance: d.baseAddress!, scratch: group.scratch)
-                        }
-                    }
-                }
-            }
-        }
         for k in 0..<count {
             let row = group.rows[k], s = group.batch.series[row]
             let end = group.batch.end[row]
@@ -140,20 +152,16 @@ extension StreamingDetector {
         // more than the arithmetic (measured with `anomalyd-bench e2e` under perf).
         group.batch.values.withUnsafeBufferPointer { values in
             group.batch.observed.withUnsafeBufferPointer { observed in
-                group.inputs.withUnsafeMutableBufferPointer { inputs in
-                    group.masks.withUnsafeMutableBufferPointer { masks in
-                        for k in 0..<count {
-                            let row = group.rows[k]
-                            let (median, scale) = group.scaler(states[group.batch.series[row]].row)!
-                            let x = values.baseAddress! + row * D, m = observed.baseAddress! + row * D
-                            let input = inputs.baseAddress! + k * D, mask = masks.baseAddress! + k * D
-                            for j in 0..<D {
-                                let f = j % F
-                                mask[j] = m[j]
-                                let scaled = m[j] > 0 ? (x[j] - median[f]) / scale[f] : 0
-                                input[j] = scaled.isFinite ? min(max(scaled, -1e6), 1e6) : 0
-                            }
-                        }
+                for k in 0..<count {
+                    let row = group.rows[k]
+                    let (median, scale) = group.scaler(states[group.batch.series[row]].row)!
+                    let x = values.baseAddress! + row * D, m = observed.baseAddress! + row * D
+                    let input = group.inputs + k * D, mask = group.masks + k * D
+                    for j in 0..<D {
+                        let f = j % F
+                        mask[j] = m[j]
+                        let scaled = m[j] > 0 ? (x[j] - median[f]) / scale[f] : 0
+                        input[j] = scaled.isFinite ? min(max(scaled, -1e6), 1e6) : 0
                     }
                 }
             }
@@ -166,19 +174,15 @@ extension StreamingDetector {
                        fieldCount F: Int) {
         guard let scorer = slot.scorer, let sink else { return }
         let D = group.windowSize
-        group.inputs.withUnsafeBufferPointer { x in
-            group.masks.withUnsafeBufferPointer { m in
-                let xs = x.baseAddress! + k * D, ms = m.baseAddress! + k * D
-                group.contributions.withUnsafeMutableBufferPointer { c in
-                    scorer.fieldContributions(xs, count: 1, fields: F, mask: ms, into: c.baseAddress!)
-                }
-                // The expected values are the model's prediction: with `recent_steps`, from the
-                // window with its newest steps hidden, as they were scored.
-                let hidden = group.configuration.scoring.recentSteps > 0 ? UnsafePointer(group.scratch.hidden + k * D) : ms
-                group.expected.withUnsafeMutableBufferPointer { e in
-                    scorer.reconstruct(xs, count: 1, mask: hidden, pointNLL: nil, mean: e.baseAddress!)
-                }
-            }
+        let xs = UnsafePointer(group.inputs + k * D), ms = UnsafePointer(group.masks + k * D)
+        group.contributions.withUnsafeMutableBufferPointer { c in
+            scorer.fieldContributions(xs, count: 1, fields: F, mask: ms, into: c.baseAddress!)
+        }
+        // The expected values are the model's prediction: with `recent_steps`, from the
+        // window with its newest steps hidden, as they were scored.
+        let hidden = group.configuration.scoring.recentSteps > 0 ? UnsafePointer(group.scratch.hidden + k * D) : ms
+        group.expected.withUnsafeMutableBufferPointer { e in
+            scorer.reconstruct(xs, count: 1, mask: hidden, pointNLL: nil, mean: e.baseAddress!)
         }
         let scaler = group.scaler(states[s].row)
         func unscaled(_ value: Float, _ f: Int) -> Double {
@@ -199,5 +203,36 @@ extension StreamingDetector {
             reconstructionScore: parts.reconstruction, latentDistance: distance, latentScore: parts.latent,
             fields: fields, model: .init(version: slot.version, trainedAt: slot.trainedAtText), host: host)
         sink.detector(self, alert: message)
+    }
+}
+
+/// The VAE passes over a group's normalised batch: reads `inputs`/`masks`, writes `nll`/`distance`
+/// and the scratch, and touches nothing else — so it can run on a ``ScoringExecutor``'s thread
+/// while the detector goes on ingesting (the buffers belong to the batch in flight until
+/// ``StreamingDetector/finishScoring()``; the scorer to the slot, replaced only after it).
+struct ScoringWork: @unchecked Sendable {
+    let scorer: Scorer
+    let x: UnsafePointer<Float>, mask: UnsafePointer<Float>
+    let nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>
+    let count: Int, windowSize: Int, fields: Int, recentSteps: Int, samples: Int
+    let scratch: WindowScoring.Scratch
+
+    init(group: ModelGroup, scorer: Scorer, count: Int) {
+        self.scorer = scorer
+        x = UnsafePointer(group.inputs)
+        mask = UnsafePointer(group.masks)
+        nll = group.nll
+        distance = group.distance
+        self.count = count
+        windowSize = group.windowSize
+        fields = group.fields.count
+        recentSteps = group.configuration.scoring.recentSteps
+        samples = group.configuration.scoring.samples
+        scratch = group.scratch
+    }
+
+    func run() {
+        WindowScoring.score(scorer, x, mask: mask, count: count, windowSize: windowSize, fields: fields,
+                            recentSteps: recentSteps, samples: samples, nll: nll, distance: distance, scratch: scratch)
     }
 }

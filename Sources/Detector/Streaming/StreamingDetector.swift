@@ -25,6 +25,11 @@ public final class StreamingDetector {
     public let limits: DetectorLimits
     /// Receives results, alerts and model events.
     public weak var sink: (any DetectorSink)?
+    /// Where batch scoring (the VAE passes alone) runs: nil scores on the caller's thread, inside
+    /// ``flush()``. With an executor on another core, ingest fills the next batch while the last
+    /// one is scored (the daemon's two-core split); results still reach the sink in order, on
+    /// the caller's thread, from ``finishScoring()`` or the next flush.
+    public var scoringExecutor: (any ScoringExecutor)?
     /// Host name put in alerts.
     public var host = ""
 
@@ -102,8 +107,8 @@ public final class StreamingDetector {
             states[s].stepsSinceQueued += 1
             if states[s].grid.isFull && states[s].stepsSinceQueued >= group.configuration.stride {
                 states[s].stepsSinceQueued = 0
-                group.batch.append(states[s].grid, ring: ring, series: s, sequence: number)
-                if group.batch.isFull { flush(group) }
+                group.filling.append(states[s].grid, ring: ring, series: s, sequence: number)
+                if group.filling.isFull { flush(group) }
             }
         case .updated, .buffered: break
         case .duplicate: return .rejected(.duplicate)
@@ -112,13 +117,21 @@ public final class StreamingDetector {
         return .accepted
     }
 
-    /// Scores every queued window of every group now.
+    /// Scores every queued window of every group now. With a ``scoringExecutor`` the last batch
+    /// may still be in flight when this returns: ``finishScoring()`` completes it.
     public func flush() {
-        for group in groups where group.batch.count > 0 { flush(group) }
+        for group in groups where group.filling.count > 0 { flush(group) }
+    }
+
+    /// Waits for the batch the ``scoringExecutor`` is scoring, if any, and applies its scores:
+    /// thresholds, alerts, results to the sink, the training reservoir. Without an executor
+    /// there is never one in flight.
+    public func finishScoring() {
+        for group in groups where group.inFlight != nil { finish(group) }
     }
 
     /// Windows queued and not yet scored, over all groups.
-    public var queuedWindows: Int { groups.reduce(0) { $0 + $1.batch.count } }
+    public var queuedWindows: Int { groups.reduce(0) { $0 + $1.filling.count + ($1.inFlight?.count ?? 0) } }
 
     // MARK: - Training
 
@@ -168,6 +181,7 @@ public final class StreamingDetector {
     /// - Returns: the `trained` or `rejected` event, also sent to the sink.
     @discardableResult
     public func install(_ trained: TrainedModel) -> ModelEvent {
+        finishScoring()  // the batch in flight is judged by the model that scored it
         let group = groups[trained.groupIndex]
         let slotIndex = trained.series.flatMap { group.slotBySeries[$0] } ?? 0
         let slot = group.slots[slotIndex]
@@ -194,6 +208,7 @@ public final class StreamingDetector {
     ///   other fields, or does not fit the group.
     @discardableResult
     public func load(_ stored: TrainedModel, intoGroup group: Int) throws -> ModelEvent {
+        finishScoring()
         let g = groups[group]
         let expected = g.configuration.modelHash
         guard stored.configurationHash == expected else {
@@ -218,6 +233,7 @@ public final class StreamingDetector {
 
     /// The model of group `group`'s slot `slot` with its live threshold, for a checkpoint.
     public func trainedModel(group: Int, slot: Int = 0) -> TrainedModel? {
+        finishScoring()  // the threshold state includes every window scored so far
         guard groups[group].slots.indices.contains(slot) else { return nil }
         return groups[group].slots[slot].checkpoint
     }

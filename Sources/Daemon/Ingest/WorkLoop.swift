@@ -345,6 +345,7 @@ final class WorkLoop {
                 }
                 _ = training.takeFinished()
                 configuration = new
+                detector.finishScoring()  // the batch in flight points into the old detector's buffers
                 detector = Self.detector(for: new)
                 detector.sink = publisher
                 detector.scoringExecutor = scoring

@@ -31,6 +31,9 @@ public final class Scorer {
     let runSum: FloatBuffer       // (B)
     let latentMean: FloatBuffer   // (L)
     let whitening: FloatBuffer    // (L, L) lower triangular
+    let noBias: FloatBuffer       // (L) of 0
+    let centred: FloatBuffer      // (B, L) μ_z − mean
+    let whitened: FloatBuffer     // (B, L) W (μ_z − mean)
     let maskedInput: FloatBuffer  // (B, D) inputs with missing points zeroed
     var rng: SeededRandom
     let D: Int, L: Int
@@ -52,6 +55,9 @@ public final class Scorer {
         latentMean.copy(from: stats.mean)
         whitening = FloatBuffer(count: L * L)
         whitening.copy(from: stats.whitening())
+        noBias = FloatBuffer(count: L)
+        centred = FloatBuffer(count: self.capacity * L)
+        whitened = FloatBuffer(count: self.capacity * L)
         maskedInput = FloatBuffer(count: self.capacity * D)
         rng = SeededRandom(seed: seed)
     }
@@ -93,8 +99,9 @@ public final class Scorer {
             let xs = input(x, mask, start, B)
             n.encode(p, xs, B, meanOnly: muZ.pointer)
             n.decode(p, muZ.pointer, B)
-            GaussianLikelihood.rowNLL(nll + start, head: n.decoderHead.pointer, x: xs, mask: mask.map { $0 + start * D },
-                                      epsilon: model.config.epsilon, B: B, D: D)
+            n.decoderSigma(B)
+            GaussianLikelihood.rowNLL(nll + start, head: n.decoderHead.pointer, sigma: n.scratch.pointer, x: xs,
+                                      mask: mask.map { $0 + start * D }, B: B, D: D)
             if let latentDistance { mahalanobis(latentDistance + start, muZ.pointer, B) }
         }
     }
@@ -122,18 +129,18 @@ public final class Scorer {
         return zip(nll, dist).map { WindowScore(nll: $0, latentDistance: $1) }
     }
 
-    /// mu is (B, L); out will be (B) with ‖W (mu − mean)‖, W the inverse Cholesky factor.
+    /// mu is (B, L); out will be (B) with ‖W (mu − mean)‖, W the inverse Cholesky factor: the
+    /// rows are centred, whitened by one gemm (a dense layer with weight W and no bias), and measured.
     @inline(__always)
     private func mahalanobis(_ out: UnsafeMutablePointer<Float>, _ mu: UnsafePointer<Float>, _ B: Int) {
-        let w = whitening.pointer, m = latentMean.pointer
+        let m = latentMean.pointer, c = centred.pointer, y = whitened.pointer
         for b in 0..<B {
-            let row = mu + b * L
+            for j in 0..<L { c[b * L + j] = mu[b * L + j] - m[j] }
+        }
+        Dense.forward(y, c, whitening.pointer, noBias.pointer, B, L, L, relu: false)
+        for b in 0..<B {
             var sum: Float = 0
-            for i in 0..<L {
-                var y: Float = 0
-                for k in 0...i { y += w[i * L + k] * (row[k] - m[k]) }
-                sum += y * y
-            }
+            for j in 0..<L { sum += y[b * L + j] * y[b * L + j] }
             out[b] = sum.squareRoot()
         }
     }

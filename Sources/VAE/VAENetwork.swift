@@ -93,6 +93,13 @@ final class VAENetwork {
         Dense.forward(decoderHead.pointer, inp, p + h.weight, p + h.bias, B, h.inputs, 2 * D, relu: false)
     }
 
+    /// Fills scratch (B, D) with σ_x = softplus(s_x) + ε from decoderHead's s_x half, for `rowNLL`.
+    func decoderSigma(_ B: Int) {
+        for b in 0..<B {
+            SoftplusStd.forward(scratch.pointer + b * D, decoderHead.pointer + b * 2 * D + D, config.epsilon, D)
+        }
+    }
+
     // MARK: Loss and backward
 
     /// x and mask are (B, D); noise must hold (B, L) standard normals. Computes the M-ELBO loss
@@ -163,8 +170,9 @@ final class VAENetwork {
         LatentGaussian.forward(z: z.pointer, sigma: sigmaZ.pointer, kl: rowKL.pointer, head: encoderHead.pointer,
                                noise: noise.pointer, epsilon: config.epsilon, B: B, L: L)
         decode(p, z.pointer, B)
-        GaussianLikelihood.forward(rows: rowLoss.pointer, point: nil, sigma: nil, head: decoderHead.pointer, x: x,
-                                   mask: mask, epsilon: config.epsilon, B: B, D: D)
+        decoderSigma(B)
+        GaussianLikelihood.rowNLL(rowLoss.pointer, head: decoderHead.pointer, sigma: scratch.pointer, x: x, mask: mask,
+                                  B: B, D: D)
         GaussianLikelihood.rowSums(observed.pointer, mask, ones.pointer, B: B, N: D)
         var loss: Float = 0
         for b in 0..<B {

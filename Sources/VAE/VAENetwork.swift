@@ -93,6 +93,36 @@ final class VAENetwork {
         Dense.forward(decoderHead.pointer, inp, p + h.weight, p + h.bias, B, h.inputs, 2 * D, relu: false)
     }
 
+    // MARK: Scoring forward, by columns
+
+    /// x is (B, D); muZT will be (L, B), μ_z one column per window, with encoder[i] held as
+    /// (hidden[i], B) on the way (`Dense.forwardColumns` says why scoring keeps columns).
+    func encodeMeanByColumns(_ p: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ B: Int,
+                             into muZT: UnsafeMutablePointer<Float>) {
+        var inp = x
+        for (i, s) in layout.encoder.enumerated() {
+            Dense.forwardColumns(encoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs,
+                                 inputByRows: i == 0, relu: true)
+            inp = UnsafePointer(encoder[i].pointer)
+        }
+        // The head's first L rows are the μ half.
+        let h = layout.encoderHead
+        Dense.forwardColumns(muZT, inp, p + h.weight, p + h.bias, B, h.inputs, L, relu: false)
+    }
+
+    /// zT is (L, B), one column per window; fills decoder[i] as (decoderHidden[i], B) and
+    /// decoderHead (B, 2D) by rows [μ_x | s_x], like `decode`.
+    func decodeByColumns(_ p: UnsafePointer<Float>, _ zT: UnsafePointer<Float>, _ B: Int) {
+        var inp = zT
+        for (i, s) in layout.decoder.enumerated() {
+            Dense.forwardColumns(decoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs, relu: true)
+            inp = UnsafePointer(decoder[i].pointer)
+        }
+        let h = layout.decoderHead
+        Dense.forward(decoderHead.pointer, inp, p + h.weight, p + h.bias, B, h.inputs, 2 * D, inputByColumns: true,
+                      relu: false)
+    }
+
     /// Fills scratch (B, D) with σ_x = softplus(s_x) + ε from decoderHead's s_x half, for `rowNLL`.
     func decoderSigma(_ B: Int) {
         for b in 0..<B {

@@ -118,6 +118,8 @@ extension FastMath {
 /// Σ log σ over many lanes with one log per lane at the end: the running product's exponent is
 /// moved into a separate sum after every multiply, so it can neither overflow nor underflow.
 struct LogProduct {
+    static let lnTwo: Float = 0.693_147_18
+
     private var mantissa = FloatV(repeating: 1)
     private var exponent = FloatV(repeating: 0)
 
@@ -137,11 +139,16 @@ struct LogProduct {
         mantissa = FastMath.float((bits & 0x007F_FFFF) | 0x3F80_0000)
     }
 
-    /// Σ log of everything multiplied in, lane by lane.
+    /// The lanes folded onto one: the mantissas multiplied together by halves (a value in
+    /// [1, 256)) and the exponents summed, so Σ log = log(mantissa) + exponent · ln 2.
     @inline(__always)
-    var lanes: FloatV { FastMath.log(mantissa) + exponent * 0.693_147_18 }
+    var folded: (mantissa: Float, exponent: Float) {
+        let quarters = mantissa.lowHalf * mantissa.highHalf
+        let halves = quarters.lowHalf * quarters.highHalf
+        return (halves[0] * halves[1], FastMath.sum(exponent))
+    }
 
     /// Σ log of everything multiplied in, over all lanes.
     @inline(__always)
-    var sum: Float { lanes.sum() }
+    var sum: Float { (FastMath.log(mantissa) + exponent * LogProduct.lnTwo).sum() }
 }

@@ -95,37 +95,41 @@ enum GaussianLikelihood {
     /// Σ log σ taken through one running product (`LogProduct`) instead of a log per point; the
     /// scoring hot path.
     ///
-    /// Written by hand for speed: a row is only D/8 vectors long, and the log and lane sums that
-    /// close each row's product are a long dependency chain the next row would wait behind. So the
-    /// rows go in blocks: every row's loop first, then the block's closing logs, which are
-    /// independent of each other (about 1.5× faster than closing each row as it ends).
+    /// Written by hand for speed: a row is only D/8 vectors long, and closing its product with a
+    /// vector log per row cost as much as the row itself. So each row's product is folded onto one
+    /// lane, and the rows are closed eight at a time with one vector log (about 2× faster than a
+    /// log per row).
     @inline(__always)
     static func rowNLL(
         _ rows: UnsafeMutablePointer<Float>, head: UnsafePointer<Float>, sigma: UnsafePointer<Float>,
         x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, B: Int, D: Int
     ) {
-        let block = 16
-        withUnsafeTemporaryAllocation(of: LogProduct.self, capacity: block) { products in
-            withUnsafeTemporaryAllocation(of: FloatV.self, capacity: block) { lanes in
-                var first = 0
-                while first < B {
-                    let count = min(block, B - first)
-                    for i in 0..<count {
-                        let b = first + i
-                        let terms = rowTerms(mu: head + b * 2 * D, sigma: sigma + b * D, x: x + b * D,
-                                             mask: mask.map { $0 + b * D }, D: D)
-                        (products.baseAddress! + i).initialize(to: terms.product)
-                        (lanes.baseAddress! + i).initialize(to: terms.lanes)
-                        rows[b] = terms.tail
-                    }
-                    for i in 0..<count { rows[first + i] += FastMath.sum(lanes[i] + products[i].lanes) }
-                    first += count
+        let w = FloatV.scalarCount
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: w) { mantissas in
+            let m = mantissas.baseAddress!
+            var first = 0
+            while first < B {
+                let count = min(w, B - first)
+                for i in 0..<count {
+                    let b = first + i
+                    let terms = rowTerms(mu: head + b * 2 * D, sigma: sigma + b * D, x: x + b * D,
+                                         mask: mask.map { $0 + b * D }, D: D)
+                    let (product, exponent) = terms.product.folded
+                    m[i] = product
+                    rows[b] = terms.tail + FastMath.sum(terms.lanes) + exponent * LogProduct.lnTwo
                 }
+                // rows += log(products), a whole vector when the block is full.
+                if count == w {
+                    FastMath.store(FastMath.load(rows + first) + FastMath.log(FastMath.load(m)), rows + first)
+                } else {
+                    for i in 0..<count { rows[first + i] += FastMath.log(m[i]) }
+                }
+                first += count
             }
         }
     }
 
-    /// One row of `rowNLL` (mu, sigma, x and mask are (D)) before its closing logs: the running
+    /// One row of `rowNLL` (mu, sigma, x and mask are (D)) before its closing log: the running
     /// product of the observed σ, the lanes of Σ mask · (½ log 2π + ½ r²), and the whole NLL of
     /// the points past the last full vector.
     @inline(__always)

@@ -97,7 +97,7 @@ enum GaussianLikelihood {
     ///
     /// Written by hand for speed: a row is only D/8 vectors long, and closing its product with a
     /// vector log per row cost as much as the row itself. So each row's product is folded onto one
-    /// lane, and the rows are closed eight at a time with one vector log (about 2× faster than a
+    /// lane, and the rows are closed eight at a time with one vector log (about 1.7× faster than a
     /// log per row).
     @inline(__always)
     static func rowNLL(

@@ -4,6 +4,7 @@
 /// Shapes, with B ≤ capacity, D = inputSize, L = latent:
 /// encoder[i] (B, hidden[i]); encoderHead (B, 2L) rows [μ_z | s_z]; sigmaZ, noise, z (B, L);
 /// decoder[i] (B, decoderHidden[i]); decoderHead (B, 2D) rows [μ_x | s_x]; scratch (B, D).
+/// Scoring's forward pass by columns holds encoder[i] and decoder[i] transposed instead.
 final class VAENetwork {
     let config: VAEConfig
     let layout: ParameterLayout

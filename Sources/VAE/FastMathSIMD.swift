@@ -20,10 +20,13 @@ extension FastMath {
         float((bits(a) & mask) | (bits(b) & ~mask))
     }
 
-    /// e^x for x ≤ 0 (the only use: e^−|s| in softplus); x below −87 is clamped.
+    /// e^x for x ≤ 0 (the only use: e^−|s| in softplus); 0 for x below −87, where e^x is below
+    /// Float's normal range. The underflowing lanes are cleared at the end instead of clamping x
+    /// first, which keeps the select off the dependency chain; softplus and σ are unchanged by it
+    /// (e^−87 is lost next to |s| ≥ 87 or ε either way).
     @inline(__always)
     static func exp(_ x: FloatV) -> FloatV {
-        let x = select(negativeMask(x + 87), FloatV(repeating: -87), x)  // x ≤ 0 here: no upper clamp
+        let underflow = negativeMask(x + 87)
         let shifted = x * 1.442_695_04 + 12_582_912.0
         let n = shifted - 12_582_912.0
         var r = x - n * 0.693_359_375
@@ -35,7 +38,7 @@ extension FastMath {
         let q2: FloatV = 1.398_199_95e-3 + 1.987_569_15e-4 * r
         let p: FloatV = q0 + q1 * r2 + q2 * r4
         let y = p * r2 + r + 1
-        return y * float((bits(shifted) &- (0x4B40_0000 - 127)) &<< 23)
+        return float(bits(y * float((bits(shifted) &- (0x4B40_0000 - 127)) &<< 23)) & ~underflow)
     }
 
     /// log for positive normal x: x = 2^k · m with m in [√½, √2) by offsetting the bits (as musl
@@ -77,13 +80,28 @@ extension FastMath {
         return u * q
     }
 
+    /// |x|, by clearing the sign bits.
+    @inline(__always) static func magnitude(_ x: FloatV) -> FloatV { float(bits(x) & 0x7FFF_FFFF) }
+
+    /// max(x, 0), by clearing the negative lanes.
+    @inline(__always) static func positivePart(_ x: FloatV) -> FloatV { float(bits(x) & ~negativeMask(x)) }
+
     @inline(__always)
     static func softplus(_ s: FloatV) -> (value: FloatV, sigmoid: FloatV) {
         let negative = negativeMask(s)
-        let e = exp(-float(bits(s) & 0x7FFF_FFFF))   // e^−|s|
+        let e = exp(-magnitude(s))   // e^−|s|
         let value = float(bits(s) & ~negative) + log1pUnit(e)
         let inverse = 1 / (1 + e)
         return (value, select(negative, e * inverse, inverse))
+    }
+
+    /// The sum of the lanes, by halves (8 → 4 → 2 → 1). SIMD's own `sum()` extracts every lane,
+    /// and LLVM then rewrites the vector code feeding it (a whole vector `log`) lane by lane.
+    @inline(__always)
+    static func sum(_ x: FloatV) -> Float {
+        let quarters = x.lowHalf + x.highHalf
+        let halves = quarters.lowHalf + quarters.highHalf
+        return halves[0] + halves[1]
     }
 
     @inline(__always)
@@ -100,6 +118,8 @@ extension FastMath {
 /// Σ log σ over many lanes with one log per lane at the end: the running product's exponent is
 /// moved into a separate sum after every multiply, so it can neither overflow nor underflow.
 struct LogProduct {
+    static let lnTwo: Float = 0.693_147_18
+
     private var mantissa = FloatV(repeating: 1)
     private var exponent = FloatV(repeating: 0)
 
@@ -119,7 +139,16 @@ struct LogProduct {
         mantissa = FastMath.float((bits & 0x007F_FFFF) | 0x3F80_0000)
     }
 
+    /// The lanes folded onto one: the mantissas multiplied together by halves (a value in
+    /// [1, 256)) and the exponents summed, so Σ log = log(mantissa) + exponent · ln 2.
+    @inline(__always)
+    var folded: (mantissa: Float, exponent: Float) {
+        let quarters = mantissa.lowHalf * mantissa.highHalf
+        let halves = quarters.lowHalf * quarters.highHalf
+        return (halves[0] * halves[1], FastMath.sum(exponent))
+    }
+
     /// Σ log of everything multiplied in, over all lanes.
     @inline(__always)
-    var sum: Float { (FastMath.log(mantissa) + exponent * 0.693_147_18).sum() }
+    var sum: Float { (FastMath.log(mantissa) + exponent * LogProduct.lnTwo).sum() }
 }

@@ -55,8 +55,9 @@ extension Scorer {
                 LatentGaussian.forward(z: n.z.pointer, sigma: n.sigmaZ.pointer, kl: nil, head: n.encoderHead.pointer,
                                        noise: n.noise.pointer, epsilon: model.config.epsilon, B: B, L: L)
                 n.decode(p, n.z.pointer, B)
-                GaussianLikelihood.rowNLL(n.rowLoss.pointer, head: n.decoderHead.pointer, x: xs,
-                                          mask: mask.map { $0 + start * D }, epsilon: model.config.epsilon, B: B, D: D)
+                n.decoderSigma(B)
+                GaussianLikelihood.rowNLL(n.rowLoss.pointer, head: n.decoderHead.pointer, sigma: n.scratch.pointer,
+                                          x: xs, mask: mask.map { $0 + start * D }, B: B, D: D)
                 for b in 0..<B { o[b] -= n.rowLoss.pointer[b] / Float(samples) }
             }
         }
@@ -121,8 +122,9 @@ extension Scorer {
                 LatentGaussian.forward(z: n.z.pointer, sigma: n.sigmaZ.pointer, kl: nil, head: n.encoderHead.pointer,
                                        noise: n.noise.pointer, epsilon: model.config.epsilon, B: B, L: L)
                 n.decode(p, n.z.pointer, B)
-                GaussianLikelihood.rowNLL(n.rowLoss.pointer, head: n.decoderHead.pointer, x: xs,
-                                          mask: mask.map { $0 + start * D }, epsilon: model.config.epsilon, B: B, D: D)
+                n.decoderSigma(B)
+                GaussianLikelihood.rowNLL(n.rowLoss.pointer, head: n.decoderHead.pointer, sigma: n.scratch.pointer,
+                                          x: xs, mask: mask.map { $0 + start * D }, B: B, D: D)
                 for b in 0..<B {
                     // log p(z) − log q(z|x) = Σ_j (−½ z² + log σ + ½ ε²); the ½ log 2π terms cancel.
                     var w = -n.rowLoss.pointer[b]

@@ -26,11 +26,14 @@ public final class Scorer {
 
     let network: VAENetwork
     let params: FloatBuffer
-    let muZ: FloatBuffer          // (B, L)
+    let muZ: FloatBuffer          // (L, B), one column per window
     let runMax: FloatBuffer       // (B)
     let runSum: FloatBuffer       // (B)
     let latentMean: FloatBuffer   // (L)
     let whitening: FloatBuffer    // (L, L) lower triangular
+    let noBias: FloatBuffer       // (L) of 0
+    let centred: FloatBuffer      // (L, B) μ_z − mean
+    let whitened: FloatBuffer     // (L, B) W (μ_z − mean)
     let maskedInput: FloatBuffer  // (B, D) inputs with missing points zeroed
     var rng: SeededRandom
     let D: Int, L: Int
@@ -52,6 +55,9 @@ public final class Scorer {
         latentMean.copy(from: stats.mean)
         whitening = FloatBuffer(count: L * L)
         whitening.copy(from: stats.whitening())
+        noBias = FloatBuffer(count: L)
+        centred = FloatBuffer(count: self.capacity * L)
+        whitened = FloatBuffer(count: self.capacity * L)
         maskedInput = FloatBuffer(count: self.capacity * D)
         rng = SeededRandom(seed: seed)
     }
@@ -84,6 +90,14 @@ public final class Scorer {
 
     // MARK: Scores from μ_z
 
+    /// Encodes the B windows xs (B, D) to μ_z (muZ, by columns) and decodes z = μ_z: the network's
+    /// decoderHead then holds [μ_x | s_x] for each window.
+    @inline(__always)
+    func decodeMean(_ p: UnsafePointer<Float>, _ xs: UnsafePointer<Float>, _ B: Int) {
+        network.encodeMeanByColumns(p, xs, B, into: muZ.pointer)
+        network.decodeByColumns(p, muZ.pointer, B)
+    }
+
     /// x is (count, D). nll will be (count): the reconstruction NLL decoding z = μ_z; latentDistance,
     /// if given, (count): the Mahalanobis distance of μ_z. One pass, no allocation.
     public func score(_ x: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>? = nil,
@@ -91,10 +105,10 @@ public final class Scorer {
         let n = network, p = UnsafePointer(params.pointer)
         chunks(count) { start, B in
             let xs = input(x, mask, start, B)
-            n.encode(p, xs, B, meanOnly: muZ.pointer)
-            n.decode(p, muZ.pointer, B)
-            GaussianLikelihood.rowNLL(nll + start, head: n.decoderHead.pointer, x: xs, mask: mask.map { $0 + start * D },
-                                      epsilon: model.config.epsilon, B: B, D: D)
+            decodeMean(p, xs, B)
+            n.decoderSigma(B)
+            GaussianLikelihood.rowNLL(nll + start, head: n.decoderHead.pointer, sigma: n.scratch.pointer, x: xs,
+                                      mask: mask.map { $0 + start * D }, B: B, D: D)
             if let latentDistance { mahalanobis(latentDistance + start, muZ.pointer, B) }
         }
     }
@@ -122,20 +136,21 @@ public final class Scorer {
         return zip(nll, dist).map { WindowScore(nll: $0, latentDistance: $1) }
     }
 
-    /// mu is (B, L); out will be (B) with ‖W (mu − mean)‖, W the inverse Cholesky factor.
+    /// muT is (L, B), one column per window; out will be (B) with ‖W (μ − mean)‖, W the inverse
+    /// Cholesky factor: the columns are centred, whitened by one gemm (a layer with weight W and
+    /// no bias), and measured.
     @inline(__always)
-    private func mahalanobis(_ out: UnsafeMutablePointer<Float>, _ mu: UnsafePointer<Float>, _ B: Int) {
-        let w = whitening.pointer, m = latentMean.pointer
-        for b in 0..<B {
-            let row = mu + b * L
-            var sum: Float = 0
-            for i in 0..<L {
-                var y: Float = 0
-                for k in 0...i { y += w[i * L + k] * (row[k] - m[k]) }
-                sum += y * y
-            }
-            out[b] = sum.squareRoot()
+    private func mahalanobis(_ out: UnsafeMutablePointer<Float>, _ muT: UnsafePointer<Float>, _ B: Int) {
+        let m = latentMean.pointer, c = centred.pointer, y = whitened.pointer
+        for j in 0..<L {
+            for b in 0..<B { c[j * B + b] = muT[j * B + b] - m[j] }
         }
+        Dense.forwardColumns(y, c, whitening.pointer, noBias.pointer, B, L, L, relu: false)
+        for b in 0..<B { out[b] = 0 }
+        for j in 0..<L {
+            for b in 0..<B { out[b] += y[j * B + b] * y[j * B + b] }
+        }
+        for b in 0..<B { out[b] = out[b].squareRoot() }
     }
 
     /// x is (count, D). pointNLL will be (count, D): each observed point's NLL decoding z = μ_z
@@ -146,8 +161,7 @@ public final class Scorer {
         let n = network, p = UnsafePointer(params.pointer)
         chunks(count) { start, B in
             let xs = input(x, mask, start, B)
-            n.encode(p, xs, B, meanOnly: muZ.pointer)
-            n.decode(p, muZ.pointer, B)
+            decodeMean(p, xs, B)
             GaussianLikelihood.forward(rows: nil, point: pointNLL.map { $0 + start * D },
                                        sigma: sigma.map { $0 + start * D }, head: n.decoderHead.pointer, x: xs,
                                        mask: maskRows(mask, start), epsilon: model.config.epsilon, B: B, D: D)
@@ -166,8 +180,7 @@ public final class Scorer {
         let n = network, p = UnsafePointer(params.pointer)
         chunks(count) { start, B in
             let xs = input(x, mask, start, B)
-            n.encode(p, xs, B, meanOnly: muZ.pointer)
-            n.decode(p, muZ.pointer, B)
+            decodeMean(p, xs, B)
             let sig = n.scratch.pointer  // σ_x
             GaussianLikelihood.forward(rows: nil, point: nil, sigma: sig, head: n.decoderHead.pointer, x: xs,
                                        mask: maskRows(mask, start), epsilon: model.config.epsilon, B: B, D: D)

@@ -4,6 +4,7 @@
 /// Shapes, with B ≤ capacity, D = inputSize, L = latent:
 /// encoder[i] (B, hidden[i]); encoderHead (B, 2L) rows [μ_z | s_z]; sigmaZ, noise, z (B, L);
 /// decoder[i] (B, decoderHidden[i]); decoderHead (B, 2D) rows [μ_x | s_x]; scratch (B, D).
+/// Scoring's forward pass by columns holds encoder[i] and decoder[i] transposed instead.
 final class VAENetwork {
     let config: VAEConfig
     let layout: ParameterLayout
@@ -93,6 +94,43 @@ final class VAENetwork {
         Dense.forward(decoderHead.pointer, inp, p + h.weight, p + h.bias, B, h.inputs, 2 * D, relu: false)
     }
 
+    // MARK: Scoring forward, by columns
+
+    /// x is (B, D); muZT will be (L, B), μ_z one column per window, with encoder[i] held as
+    /// (hidden[i], B) on the way (`Dense.forwardColumns` says why scoring keeps columns).
+    func encodeMeanByColumns(_ p: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ B: Int,
+                             into muZT: UnsafeMutablePointer<Float>) {
+        var inp = x
+        for (i, s) in layout.encoder.enumerated() {
+            Dense.forwardColumns(encoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs,
+                                 inputByRows: i == 0, relu: true)
+            inp = UnsafePointer(encoder[i].pointer)
+        }
+        // The head's first L rows are the μ half.
+        let h = layout.encoderHead
+        Dense.forwardColumns(muZT, inp, p + h.weight, p + h.bias, B, h.inputs, L, relu: false)
+    }
+
+    /// zT is (L, B), one column per window; fills decoder[i] as (decoderHidden[i], B) and
+    /// decoderHead (B, 2D) by rows [μ_x | s_x], like `decode`.
+    func decodeByColumns(_ p: UnsafePointer<Float>, _ zT: UnsafePointer<Float>, _ B: Int) {
+        var inp = zT
+        for (i, s) in layout.decoder.enumerated() {
+            Dense.forwardColumns(decoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs, relu: true)
+            inp = UnsafePointer(decoder[i].pointer)
+        }
+        let h = layout.decoderHead
+        Dense.forward(decoderHead.pointer, inp, p + h.weight, p + h.bias, B, h.inputs, 2 * D, inputByColumns: true,
+                      relu: false)
+    }
+
+    /// Fills scratch (B, D) with σ_x = softplus(s_x) + ε from decoderHead's s_x half, for `rowNLL`.
+    func decoderSigma(_ B: Int) {
+        for b in 0..<B {
+            SoftplusStd.forward(scratch.pointer + b * D, decoderHead.pointer + b * 2 * D + D, config.epsilon, D)
+        }
+    }
+
     // MARK: Loss and backward
 
     /// x and mask are (B, D); noise must hold (B, L) standard normals. Computes the M-ELBO loss
@@ -163,8 +201,9 @@ final class VAENetwork {
         LatentGaussian.forward(z: z.pointer, sigma: sigmaZ.pointer, kl: rowKL.pointer, head: encoderHead.pointer,
                                noise: noise.pointer, epsilon: config.epsilon, B: B, L: L)
         decode(p, z.pointer, B)
-        GaussianLikelihood.forward(rows: rowLoss.pointer, point: nil, sigma: nil, head: decoderHead.pointer, x: x,
-                                   mask: mask, epsilon: config.epsilon, B: B, D: D)
+        decoderSigma(B)
+        GaussianLikelihood.rowNLL(rowLoss.pointer, head: decoderHead.pointer, sigma: scratch.pointer, x: x, mask: mask,
+                                  B: B, D: D)
         GaussianLikelihood.rowSums(observed.pointer, mask, ones.pointer, B: B, N: D)
         var loss: Float = 0
         for b in 0..<B {

@@ -104,12 +104,18 @@ import Testing
         // The rows agree with the per-point form of the scoring kernel.
         var points = [Float](repeating: 0, count: B * D)
         GaussianLikelihood.forward(rows: nil, point: &points, sigma: nil, head: head, x: x, mask: mask, epsilon: 1e-4, B: B, D: D)
+        var sigma = [Float](repeating: 0, count: B * D)
+        sigma.withUnsafeMutableBufferPointer { s in
+            head.withUnsafeBufferPointer { h in
+                for b in 0..<B { SoftplusStd.forward(s.baseAddress! + b * D, h.baseAddress! + b * 2 * D + D, 1e-4, D) }
+            }
+        }
         var fast = [Float](repeating: 0, count: B)
-        GaussianLikelihood.rowNLL(&fast, head: head, x: x, mask: mask, epsilon: 1e-4, B: B, D: D)
+        GaussianLikelihood.rowNLL(&fast, head: head, sigma: sigma, x: x, mask: mask, B: B, D: D)
         var unmaskedPoints = [Float](repeating: 0, count: B * D), unmaskedFast = fast
         GaussianLikelihood.forward(rows: nil, point: &unmaskedPoints, sigma: nil, head: head, x: x,
                                    mask: [Float](repeating: 1, count: B * D), epsilon: 1e-4, B: B, D: D)
-        GaussianLikelihood.rowNLL(&unmaskedFast, head: head, x: x, mask: nil, epsilon: 1e-4, B: B, D: D)
+        GaussianLikelihood.rowNLL(&unmaskedFast, head: head, sigma: sigma, x: x, mask: nil, B: B, D: D)
         for b in 0..<B {
             let rowRange = (b * D)..<((b + 1) * D)
             let sum = points[rowRange].reduce(0, +), unmasked = unmaskedPoints[rowRange].reduce(0, +)

@@ -81,10 +81,10 @@ extension Scorer {
             let n = network, p = UnsafePointer(params.pointer)
             chunks(count) { start, B in
                 let xs = input(x, encoderMask, start, B)
-                n.encode(p, xs, B, meanOnly: muZ.pointer)
-                n.decode(p, muZ.pointer, B)
-                GaussianLikelihood.rowNLL(nll + start, head: n.decoderHead.pointer, x: x + start * D,
-                                          mask: scored.map { $0 + start * D }, epsilon: model.config.epsilon, B: B, D: D)
+                decodeMean(p, xs, B)  // exactly `score`'s passes
+                n.decoderSigma(B)
+                GaussianLikelihood.rowNLL(nll + start, head: n.decoderHead.pointer, sigma: n.scratch.pointer,
+                                          x: x + start * D, mask: scored.map { $0 + start * D }, B: B, D: D)
             }
             return
         }
@@ -100,8 +100,9 @@ extension Scorer {
                 LatentGaussian.forward(z: n.z.pointer, sigma: n.sigmaZ.pointer, kl: nil, head: n.encoderHead.pointer,
                                        noise: n.noise.pointer, epsilon: model.config.epsilon, B: B, L: L)
                 n.decode(p, n.z.pointer, B)
-                GaussianLikelihood.rowNLL(n.rowLoss.pointer, head: n.decoderHead.pointer, x: x + start * D,
-                                          mask: scored.map { $0 + start * D }, epsilon: model.config.epsilon, B: B, D: D)
+                n.decoderSigma(B)
+                GaussianLikelihood.rowNLL(n.rowLoss.pointer, head: n.decoderHead.pointer, sigma: n.scratch.pointer,
+                                          x: x + start * D, mask: scored.map { $0 + start * D }, B: B, D: D)
                 for b in 0..<B { o[b] += n.rowLoss.pointer[b] / Float(samples) }
             }
         }

@@ -320,7 +320,7 @@ def measure_latency(pipeline, start_step):
     sub.setsockopt(zmq.SUBSCRIBE, b"alert.")
     sub.connect(pipeline.output)
     time.sleep(0.3)
-    opened, running = {}, True
+    opened, episodes, running = {}, {}, True
 
     def collect():
         while running:
@@ -329,8 +329,12 @@ def measure_latency(pipeline, start_step):
             _, body = sub.recv_multipart()
             now = time.time()
             alert = json.loads(body)
+            series, ts = alert["series"], float(alert["ts"])
             if alert["state"] == "open":
-                opened.setdefault((alert["series"], float(alert["ts"])), now)
+                opened.setdefault((series, ts), now)
+                episodes.setdefault(series, []).append([ts, math.inf])
+            elif alert["state"] == "resolved" and episodes.get(series):
+                episodes[series][-1][1] = ts
 
     thread = threading.Thread(target=collect)
     thread.start()
@@ -342,10 +346,21 @@ def measure_latency(pipeline, start_step):
     thread.join()
     sub.close()
     context.term()
-    latencies = [opened[(s, float(ts))] - sent for s, ts, sent in run["spikes"] if (s, float(ts)) in opened]
-    print(f"# {len(latencies)} of {len(run['spikes'])} spikes matched to open alerts", flush=True)
-    # As in anomalyd-bench: a spike without its alert counts as never alerted.
-    return latencies + [math.inf] * (len(run["spikes"]) - len(latencies))
+    # As in anomalyd-bench: a spike inside an episode already open on its series is left out; one
+    # that never alerted counts as infinitely late.
+    latencies, covered = [], 0
+    for series, ts, sent in run["spikes"]:
+        ts = float(ts)
+        if (series, ts) in opened:
+            latencies.append(opened[(series, ts)] - sent)
+        elif any(start < ts <= end for start, end in episodes.get(series, [])):
+            covered += 1
+        else:
+            latencies.append(math.inf)
+    missing = sum(1 for x in latencies if math.isinf(x))
+    print(f"# {len(run['spikes'])} spikes: {len(latencies) - missing} alerted, {missing} never, "
+          f"{covered} inside an episode already open", flush=True)
+    return latencies
 
 
 def percentile(values, p):

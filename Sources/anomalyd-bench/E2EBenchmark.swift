@@ -165,6 +165,8 @@ final class EndToEndBench {
         }
         let missing = latencies.filter(\.isInfinite).count
         print("# \(run.spikes.count) spikes: \(latencies.count - missing) alerted, \(missing) never, \(covered) inside an episode already open")
+        print(String(format: "# latency p90 %.6f, p95 %.6f, max %.6f s", percentile(latencies, 0.9), percentile(latencies, 0.95),
+                     latencies.max() ?? .nan))
         return latencies
     }
 

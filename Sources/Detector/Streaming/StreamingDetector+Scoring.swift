@@ -55,14 +55,29 @@ extension StreamingDetector {
                 let nll = Double(group.nll[k]), distance = Double(group.distance[k])
                 let parts = model.calibration.components(reconstructionNLL: nll, latentDistance: distance)
                 let threshold = slot.threshold.current
-                let anomalous = slot.threshold.observe(parts.combined)
-                result.score = parts.combined
+                var anomalous = slot.threshold.observe(parts.combined)
+                // A flat-line (see ScoreCalibration.flatSeverity) is anomalous on its own, at least
+                // ten times stiller than any training window; it scores as that many thresholds.
+                let change = group.inputs.withUnsafeBufferPointer { x in
+                    group.masks.withUnsafeBufferPointer { m in
+                        ScoreCalibration.meanStepChange(
+                            x.baseAddress! + k * D, mask: m.baseAddress! + k * D, window: group.configuration.window,
+                            fields: F, span: ScoreCalibration.flatSpan(window: group.configuration.window))
+                    }
+                }
+                let flat = model.calibration.flatSeverity(stepChange: change)
+                var score = parts.combined
+                if flat >= 1 && threshold.isFinite {
+                    anomalous = true
+                    score = max(score, threshold > 0 ? flat * threshold : threshold + flat - 1)
+                }
+                result.score = score
                 result.threshold = threshold
                 result.isAnomalous = anomalous
-                result.anomalyScore = Self.reportedScore(parts.combined, threshold: threshold,
+                result.anomalyScore = Self.reportedScore(score, threshold: threshold,
                                                          episodePeak: states[s].tracker.episode?.peakSeverity)
                 let span = AlertWindow(start: group.batch.start[row], end: end, points: group.configuration.window)
-                if let event = states[s].tracker.observe(isAnomalous: anomalous, score: parts.combined,
+                if let event = states[s].tracker.observe(isAnomalous: anomalous, score: score,
                                                          threshold: threshold, window: span) {
                     alert(event, group: group, slot: slot, inputRow: k, parts: parts, nll: nll, distance: distance,
                           series: s, fieldCount: F)

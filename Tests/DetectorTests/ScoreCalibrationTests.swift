@@ -54,7 +54,7 @@ import Testing
     #expect(ScoreCalibration.flatSpan(window: 3) == 3)
 }
 
-@Test func aFlatLineIsSevereOnlyAgainstASeriesThatNeverStoodStill() {
+@Test func aFlatLineIsSevereOnlyAgainstASeriesThatNeverStoodStill() throws {
     let moving = ScoreCalibration(
         reconstructionNLL: [1, 2, 3], latentDistance: [1, 2, 3], latentWeight: 0.5, stepChanges: [0.4, 0.0999, .infinity])
     #expect(moving.flatFloor == 0.0999)

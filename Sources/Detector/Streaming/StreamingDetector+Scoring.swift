@@ -85,7 +85,10 @@ extension StreamingDetector {
                 result.alertOpen = states[s].tracker.isOpen
             }
             let newNormal = isNewNormal(states[s].tracker, group)
-            if newNormal && states[s].tracker.episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
+            // Once, on the anomalous window that makes the episode long (the normal windows that may
+            // follow before it resolves leave the count where it is and must not ask again).
+            if newNormal && result.isAnomalous
+                && states[s].tracker.episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
                 slot.trainingRequested = true  // learn the new regime now rather than at the next scheduled run
             }
             if !result.isAnomalous && !result.alertOpen || newNormal {

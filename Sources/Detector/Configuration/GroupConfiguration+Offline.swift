@@ -1,12 +1,12 @@
 /// Defaults for `anomalyd detect` without `--config`.
 extension GroupConfiguration {
     /// The group `anomalyd detect` uses without a config file: the same settings as
-    /// `Config/nab.toml` (64-step windows scored on their newest step, first training after 200
+    /// `Config/nab.toml` (128-step windows scored on their newest step, first training after 200
     /// windows, retraining every 500, a small network and 30 epochs at most), budgeted so that a 4,000-row file — training
     /// included — takes a few seconds.
     public static var offline: GroupConfiguration {
         var g = GroupConfiguration()
-        g.window = 64
+        g.window = 128
         g.scoring.recentSteps = 1
         g.alerts.resolveAfter = 64
         g.alerts.repeatEvery = 3600

@@ -59,20 +59,28 @@ public struct ScoreCalibration: Codable, Equatable, Sendable {
     public var latent: RobustScale
     /// The weight of the latent score in the combined score (`group.scoring.latent_weight`).
     public var latentWeight: Double
+    /// The smallest ``meanStepChange(_:mask:windowSize:fields:)`` among the training windows: how
+    /// still the newest steps of a normal window ever were, in scaled units. Nil in model files
+    /// written before the flat-line check (which is then off).
+    public var flatFloor: Double?
 
     /// Creates a calibration from fitted scales.
-    public init(reconstruction: RobustScale, latent: RobustScale, latentWeight: Double) {
+    public init(reconstruction: RobustScale, latent: RobustScale, latentWeight: Double, flatFloor: Double? = nil) {
         self.reconstruction = reconstruction
         self.latent = latent
         self.latentWeight = latentWeight
+        self.flatFloor = flatFloor
     }
 
-    /// Fits a calibration to the raw scores of validation windows.
-    public init(reconstructionNLL: [Double], latentDistance: [Double], latentWeight: Double) {
+    /// Fits a calibration to the raw scores of validation windows (and, given the step changes of
+    /// the training windows, the flat-line floor: their minimum).
+    public init(reconstructionNLL: [Double], latentDistance: [Double], latentWeight: Double,
+                stepChanges: [Double] = []) {
         self.init(
             reconstruction: RobustScale(fitting: reconstructionNLL),
             latent: RobustScale(fitting: latentDistance),
-            latentWeight: latentWeight)
+            latentWeight: latentWeight,
+            flatFloor: stepChanges.filter(\.isFinite).min())
     }
 
     /// Calibrates one window's raw scores.
@@ -87,6 +95,44 @@ public struct ScoreCalibration: Codable, Equatable, Sendable {
     @inline(__always)
     public func score(reconstructionNLL: Double, latentDistance: Double) -> Double {
         components(reconstructionNLL: reconstructionNLL, latentDistance: latentDistance).combined
+    }
+
+    // MARK: Flat-lines
+
+    /// A series that suddenly stops moving is predictable from its own flat context, so the
+    /// reconstruction score misses it. The flat-line check measures stillness directly: the mean
+    /// absolute change between consecutive newest steps (``flatSpan(window:)`` of them, in scaled
+    /// units, so relative to the series' robust scale), against the stillest normal window of
+    /// training (``flatFloor``). A series that is often flat in training (a constant series, a
+    /// counter idle at 0, a square wave) has a floor of 0 and never trips it.
+
+    /// The newest steps whose stillness is measured: a quarter of the window, at least 4.
+    public static func flatSpan(window: Int) -> Int { min(max(window / 4, 4), window) }
+
+    /// Changes below this (in robust-scale units) count as no change at all.
+    public static let stillness = 1e-4
+
+    /// How many times stiller than any training window the newest steps are, on a log₁₀ scale:
+    /// `log₁₀((floor + ε) / (change + ε))` with ε = ``stillness``; 1 means ten times stiller.
+    /// 0 when there is no floor or the steps move at least as much as the floor.
+    public func flatSeverity(stepChange change: Double) -> Double {
+        guard let floor = flatFloor, change.isFinite, change < floor else { return 0 }
+        return log10((floor + Self.stillness) / (change + Self.stillness))
+    }
+
+    /// The mean absolute change between consecutive observed steps among the newest `span`
+    /// steps of one normalised window, averaged over fields; infinity when no pair is observed.
+    /// x and mask are (window × fields), oldest step first.
+    public static func meanStepChange(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>, window: Int,
+                                      fields F: Int, span: Int) -> Double {
+        var sum = 0.0, pairs = 0
+        for t in max(window - span + 1, 1)..<window {
+            for f in 0..<F where mask[t * F + f] > 0 && mask[(t - 1) * F + f] > 0 {
+                sum += Double(abs(x[t * F + f] - x[(t - 1) * F + f]))
+                pairs += 1
+            }
+        }
+        return pairs > 0 ? sum / Double(pairs) : .infinity
     }
 
     /// How far past the threshold a score is: `score / threshold` for a positive threshold

@@ -70,18 +70,29 @@ extension StreamingDetector {
                 let nll = Double(group.nll[k]), distance = Double(group.distance[k])
                 let parts = model.calibration.components(reconstructionNLL: nll, latentDistance: distance)
                 let threshold = slot.threshold.current
-                let anomalous = slot.threshold.observe(parts.combined)
-                result.score = parts.combined
+                var anomalous = slot.threshold.observe(parts.combined)
+                // A flat-line (see ScoreCalibration.flatSeverity) is anomalous on its own, at least
+                // ten times stiller than any training window; it scores as that many thresholds.
+                let change = ScoreCalibration.meanStepChange(
+                    group.inputs + k * D, mask: group.masks + k * D, window: group.configuration.window,
+                    fields: F, span: ScoreCalibration.flatSpan(window: group.configuration.window))
+                let flat = model.calibration.flatSeverity(stepChange: change)
+                var score = parts.combined
+                if flat >= 1 && threshold.isFinite {
+                    anomalous = true
+                    score = max(score, threshold > 0 ? flat * threshold : threshold + flat - 1)
+                }
+                result.score = score
                 result.threshold = threshold
                 result.isAnomalous = anomalous
-                result.anomalyScore = Self.reportedScore(parts.combined, threshold: threshold,
+                result.anomalyScore = Self.reportedScore(score, threshold: threshold,
                                                          episodePeak: episode?.peakSeverity)
                 // An idle tracker stays idle on a normal window: only the others are kept.
                 if anomalous || tracker != nil {
                     var updated = tracker ?? AlertTracker(seriesKey: index.key(of: s),
                                                           configuration: group.alertConfiguration)
                     let span = AlertWindow(start: group.batch.start[row], end: end, points: group.configuration.window)
-                    let event = updated.observe(isAnomalous: anomalous, score: parts.combined, threshold: threshold,
+                    let event = updated.observe(isAnomalous: anomalous, score: score, threshold: threshold,
                                                 window: span)
                     trackers[s] = updated.episode == nil && updated.pendingAnomalous == 0 ? nil : updated
                     episode = updated.episode
@@ -93,7 +104,10 @@ extension StreamingDetector {
                 result.alertOpen = episode != nil
             }
             let newNormal = isNewNormal(episode, group)
-            if newNormal && episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
+            // Once, on the anomalous window that makes the episode long (the normal windows that may
+            // follow before it resolves leave the count where it is and must not ask again).
+            if newNormal && result.isAnomalous
+                && episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
                 slot.trainingRequested = true  // learn the new regime now rather than at the next scheduled run
             }
             if !result.isAnomalous && !result.alertOpen || newNormal {

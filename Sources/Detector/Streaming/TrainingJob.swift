@@ -125,10 +125,20 @@ public struct TrainingJob: Sendable {
         let validationLoss = loss(vae)
         var previousLoss: Double?
         if let warm = warmStart?.vae, warm.config == vaeConfig { previousLoss = loss(warm) }
+        // The flat-line floor: the stillest newest steps of any (normal) training window.
+        let span = ScoreCalibration.flatSpan(window: config.window)
+        let stepChanges = inputs.withUnsafeBufferPointer { x in
+            mask.withUnsafeBufferPointer { m in
+                (0..<n).map { w in
+                    ScoreCalibration.meanStepChange(x.baseAddress! + w * D, mask: m.baseAddress! + w * D,
+                                                    window: config.window, fields: F, span: span)
+                }
+            }
+        }
         let calibration = ScoreCalibration(
             reconstructionNLL: heldOut.map { Double(all.nll[$0]) },
             latentDistance: heldOut.map { Double(all.distance[$0]) },
-            latentWeight: config.scoring.latentWeight)
+            latentWeight: config.scoring.latentWeight, stepChanges: stepChanges)
         let combined = (0..<n).map {
             calibration.score(reconstructionNLL: Double(all.nll[$0]), latentDistance: Double(all.distance[$0]))
         }

@@ -10,7 +10,8 @@ public struct WindowResult: Equatable, Sendable {
     public var sequence: Int
     /// Grid time of the window's newest step.
     public var end: Double
-    /// The calibrated combined score (0 before a model exists).
+    /// The calibrated combined score (0 before a model exists), raised to `flat × threshold` on a
+    /// flat-line of severity `flat` (``ScoreCalibration/flatSeverity(stepChange:)``).
     public var score: Double
     /// The threshold it was compared with (+∞ before a model exists).
     public var threshold: Double

@@ -22,9 +22,17 @@ import VAE
 /// instead of decoding μ_z alone; the draws come from ``samplingSeed`` and are the same for every
 /// window and every call, so scores are reproducible and calibration (which scores the same
 /// way) matches the stream. The latent distance is always that of μ_z.
+///
+/// The predicted σ of a hidden step is floored at ``predictionSigmaFloor``: on a stretch it has
+/// learnt by heart (a flat or repetitive context) the decoder's σ collapses towards 0, and the NLL
+/// of the next ordinary wobble reaches 10⁹ or more — noise scored as the worst event of the
+/// series. Floored, a deviation is measured in units no finer than a tenth of the series' robust
+/// scale (the normalisation unit).
 public enum WindowScoring {
     /// The seed of the ε draws when `samples > 1`.
     public static let samplingSeed: UInt64 = 0x5A3D_1E5C_0FF1_CE42
+    /// The least σ, in normalised units, a prediction of a hidden step is trusted to.
+    public static let predictionSigmaFloor: Float = 0.1
 
     /// Scratch for `recentSteps > 0`: three (count, D) buffers.
     struct Scratch {
@@ -62,12 +70,14 @@ public enum WindowScoring {
         }
         scorer.reconstruct(x, count: count, mask: h, pointNLL: nil, mean: scratch.mean, sigma: scratch.sigma)
         let halfLog2Pi: Float = 0.918_938_5
+        let sigmaFloor = predictionSigmaFloor
         for b in 0..<count {
             var sum: Float = 0
             for j in first..<D where mask[b * D + j] > 0 {
                 let i = b * D + j
-                let z = (x[i] - scratch.mean[i]) / scratch.sigma[i]
-                sum += 0.5 * z * z + logf(scratch.sigma[i]) + halfLog2Pi
+                let sigma = max(scratch.sigma[i], sigmaFloor)
+                let z = (x[i] - scratch.mean[i]) / sigma
+                sum += 0.5 * z * z + logf(sigma) + halfLog2Pi
             }
             nll[b] = sum
         }

@@ -26,14 +26,18 @@ import Testing
         zip(a, b).flatMap { [$0, $1] }
     }
 
-    @Test func spikeAndLevelShiftRaiseAlertsThatMatchTheSpecAndCleanDataRaisesNone() async throws {
+    /// Run with scoring inline and on a second thread (the two-core split, forced on).
+    @Test(arguments: ["0", "1"])
+    func spikeAndLevelShiftRaiseAlertsThatMatchTheSpecAndCleanDataRaisesNone(scoringThread: String) async throws {
         let directory = try TemporaryDirectory()
         let config = DaemonConfig(stateDirectory: directory.path("state"))
         try config.write(to: directory.path("anomalyd.toml"))
         try SineStream.write(Self.trainingLines(), to: directory.path("train.jsonl"))
         try SineStream.write(Self.scenarioLines(), to: directory.path("scenario.jsonl"))
 
-        let daemon = try RunningDaemon(configPath: directory.path("anomalyd.toml"), directory: directory)
+        let daemon = try RunningDaemon(
+            configPath: directory.path("anomalyd.toml"), directory: directory,
+            environment: ["ANOMALYD_SCORING_THREAD": scoringThread])
         #expect(await daemon.waitForLog("listening"), "daemon did not start: \(daemon.log)")
         let peer = try PythonPeer(
             [

@@ -16,8 +16,17 @@ final class ScoringThread: ScoringExecutor, @unchecked Sendable {
     private var outstanding = false
     private var stopping = false
 
-    /// Whether this machine has a second core for it (otherwise scoring stays inline).
-    static var pays: Bool { ProcessInfo.processInfo.activeProcessorCount >= 2 && ProcessInfo.processInfo.environment["ANOMALYD_NO_SCORING_THREAD"] == nil }
+    /// Whether to split: `ANOMALYD_SCORING_THREAD=1` or `0` decides; otherwise only with at least
+    /// four cores. The split needs a core of its own: on two, measured with `anomalyd-bench e2e`
+    /// (README, Performance), libzmq's I/O thread and the producer already take the second core,
+    /// and scoring inline was as fast (190–193k vs 198–227k records/s) with no better latency.
+    static var pays: Bool {
+        switch ProcessInfo.processInfo.environment["ANOMALYD_SCORING_THREAD"] {
+        case "1": true
+        case "0": false
+        default: ProcessInfo.processInfo.activeProcessorCount >= 4
+        }
+    }
 
     init() {
         let thread = Thread { [self] in loop() }

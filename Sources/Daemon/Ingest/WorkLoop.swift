@@ -27,8 +27,8 @@ final class WorkLoop {
     private let control: WorkLoopControl
     private let logger: Logger
     private let training: TrainingWorker
-    /// Scores batches on the second core while this thread windows the next records; nil on a
-    /// one-core machine.
+    /// Scores batches on another core while this thread windows the next records; nil where the
+    /// split does not pay (see ``ScoringThread/pays``).
     private let scoring: ScoringThread? = ScoringThread.pays ? ScoringThread() : nil
     private let store: ModelStore
     private var configuration: Configuration

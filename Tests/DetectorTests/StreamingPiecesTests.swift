@@ -28,6 +28,15 @@ import Testing
         shape.vae.latent = 9
         #expect(schedule.modelHash == base.modelHash)
         #expect(shape.modelHash != base.modelHash)
+        // Calibration is fitted under the scoring settings: a model is not reused across them.
+        var recent = base
+        recent.scoring.recentSteps = base.scoring.recentSteps + 1
+        var sampled = base
+        sampled.scoring.samples = base.scoring.samples + 7
+        #expect(recent.modelHash != base.modelHash && sampled.modelHash != base.modelHash)
+        var threshold = base
+        threshold.threshold.risk = 1e-2
+        #expect(threshold.modelHash == base.modelHash)
         #expect(base.modelHash.count == 16)
     }
 

@@ -167,6 +167,19 @@ final class EndToEndBench {
         print("# \(run.spikes.count) spikes: \(latencies.count - missing) alerted, \(missing) never, \(covered) inside an episode already open")
         print(String(format: "# latency p90 %.6f, p95 %.6f, max %.6f s", percentile(latencies, 0.9), percentile(latencies, 0.95),
                      latencies.max() ?? .nan))
+        // The daemon's own view (receipt of the burst → alert sent), to tell its time from transport's.
+        if let text = try? httpGet(port: daemon.metricsPort, path: "/metrics") {
+            let buckets = text.split(separator: "\n").filter { $0.hasPrefix("anomalyd_record_to_alert_seconds_bucket") }
+            let counts = buckets.compactMap { line -> (String, Double)? in
+                guard let le = line.split(separator: "\"").dropFirst().first, let value = Double(line.split(separator: " ").last ?? "")
+                else { return nil }
+                return (String(le), value)
+            }
+            if let total = counts.last?.1, total > 0 {
+                print("# daemon record_to_alert_seconds, share at or below: "
+                      + counts.map { "\($0.0) \(String(format: "%.3f", $0.1 / total))" }.joined(separator: ", "))
+            }
+        }
         return latencies
     }
 

@@ -64,7 +64,9 @@ import Testing
     /// length of their onset, and a flat-line within a few steps of its onset (by the flat-line
     /// check: the reconstruction alone predicts a flat step from its flat context).
     @Test func syntheticAnomaliesAlertAtTheRightTimes() throws {
-        let detector = StreamingDetector(groups: [smallGroup()])
+        var group = smallGroup()
+        group.training.retrainEvery = .everyWindows(100_000)  // scheduled far off: only a new normal retrains
+        let detector = StreamingDetector(groups: [group])
         let sink = RecordingSink()
         detector.sink = sink
         var rng = SeededRandom(seed: 7)
@@ -93,6 +95,20 @@ import Testing
         #expect(abs(spike.fields[0].value - values[at]) < 1e-3)
         #expect(abs(spike.fields[0].expected - clean[at]) < 2.5)
         #expect(spike.model.version == 1)
+    }
+
+    /// `retrain_every = "never"` trains once and freezes (SPEC §5; `detect --train-rows` relies
+    /// on it): not even a new normal retrains it.
+    @Test func aFrozenModelIsNeverRetrained() throws {
+        let detector = StreamingDetector(groups: [smallGroup()])
+        let sink = RecordingSink()
+        detector.sink = sink
+        var rng = SeededRandom(seed: 7)
+        var values = (0..<3000).map { syntheticValue($0, rng: &rng) }
+        for i in 2496..<2800 { values[i] = values[2496] }  // a flat-line far longer than four window lengths
+        try feed(detector, count: 3000) { values[$0] }
+        #expect(sink.models.map(\.action) == [.trained])
+        #expect(sink.alerts.contains { $0.event.state == .open })
     }
 
     @Test func cleanStreamRaisesNoAlert() throws {

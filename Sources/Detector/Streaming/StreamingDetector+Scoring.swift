@@ -105,8 +105,10 @@ extension StreamingDetector {
             }
             let newNormal = isNewNormal(episode, group)
             // Once, on the anomalous window that makes the episode long (the normal windows that may
-            // follow before it resolves leave the count where it is and must not ask again).
-            if newNormal && result.isAnomalous
+            // follow before it resolves leave the count where it is and must not ask again); never
+            // for a frozen model (`retrain_every = "never"`, and `detect --train-rows`: SKAB's
+            // protocol trains once).
+            if newNormal && result.isAnomalous && group.configuration.training.retrainEvery != .never
                 && episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
                 slot.trainingRequested = true  // learn the new regime now rather than at the next scheduled run
             }

@@ -13,14 +13,19 @@ var dataDirectory: String {
     }
 }
 
-/// A small, fast configuration so that debug builds stay quick.
-let smallConfig = """
+/// A small, fast configuration so that debug builds stay quick; the model commands' tests use a
+/// larger window and network (``testConfig(name:window:hidden:latent:)``).
+let smallConfig = testConfig(name: "small", window: 16, hidden: 16, latent: 2)
+
+/// One group of `window` steps with one hidden layer, trained after 200 windows for 5 epochs.
+func testConfig(name: String, window: Int, hidden: Int, latent: Int) -> String {
+    """
     [[group]]
-    name = "small"
-    window = 16
+    name = "\(name)"
+    window = \(window)
     [group.vae]
-    hidden = [16]
-    latent = 2
+    hidden = [\(hidden)]
+    latent = \(latent)
     [group.training]
     min_windows = 200
     reservoir = 2000
@@ -32,6 +37,7 @@ let smallConfig = """
     [group.threshold]
     risk = 1e-3
     """
+}
 
 @Suite struct DetectCommandTests {
     private static let files = ["realAdExchange/exchange-3_cpc_results.csv", "realTraffic/speed_7578.csv"]

@@ -12,24 +12,7 @@ import Testing
     /// The latent size of ``smallConfig``.
     private static let latent = 3
 
-    private static let smallConfig = """
-        [[group]]
-        name = "cmds"
-        window = 32
-        [group.vae]
-        hidden = [32]
-        latent = 3
-        [group.training]
-        min_windows = 200
-        reservoir = 2000
-        retrain_every = "600 windows"
-        epochs = 5
-        batch = 64
-        [group.scoring]
-        recent_steps = 1
-        [group.threshold]
-        risk = 1e-3
-        """
+    private static let smallConfig = testConfig(name: "cmds", window: window, hidden: 32, latent: latent)
 
     /// The NAB file, from the shared data next to the repository (`../shared/data`, or one
     /// level further up for a working copy under `wt/`). Missing data fails the test.

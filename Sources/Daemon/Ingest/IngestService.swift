@@ -58,10 +58,7 @@ public struct IngestService: Service {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let thread = Thread {
                     do {
-                        let loop = try WorkLoop(
-                            configuration: setup.configuration, context: setup.context, metrics: setup.metrics,
-                            heartbeat: setup.heartbeat, notifier: setup.notifier, control: setup.control,
-                            store: setup.store, logger: setup.logger)
+                        let loop = try WorkLoop(setup: setup)
                         loop.run()
                         if let failure = loop.failure {
                             continuation.resume(throwing: failure)

@@ -29,7 +29,7 @@ final class WorkLoop {
     private let training: TrainingWorker
     /// Scores batches on another core while this thread windows the next records; nil where the
     /// split does not pay (see ``ScoringThread/pays``).
-    private let scoring: ScoringThread? = ScoringThread.pays ? ScoringThread() : nil
+    private let scoring: ScoringThread?
     private let store: ModelStore
     private var configuration: Configuration
     private var sockets: SocketSet
@@ -57,21 +57,20 @@ final class WorkLoop {
     #endif
 
     /// Binds the sockets, builds the detector and loads saved models. Throws what stops start-up.
-    init(
-        configuration: Configuration, context: Context, metrics: DaemonMetrics, heartbeat: Heartbeat,
-        notifier: SystemdNotifier, control: WorkLoopControl, store: ModelStore, logger: Logger
-    ) throws {
+    init(setup: IngestService.Setup) throws {
+        let configuration = setup.configuration
         self.configuration = configuration
-        self.context = context
-        self.metrics = metrics
-        self.heartbeat = heartbeat
-        self.notifier = notifier
-        self.control = control
-        self.store = store
-        self.logger = logger
+        context = setup.context
+        metrics = setup.metrics
+        heartbeat = setup.heartbeat
+        notifier = setup.notifier
+        control = setup.control
+        store = setup.store
+        logger = setup.logger
         sockets = try SocketSet(context: context, configuration: configuration)
-        // Only once nothing below can throw: the training thread lives until `stop()`.
+        // Only once nothing below can throw: the training and scoring threads live until `stop()`.
         training = TrainingWorker()
+        scoring = ScoringThread.pays ? ScoringThread() : nil
         _ = poller.register(sockets.input, for: .readable)
         publisher = AlertPublisher(
             socket: sockets.output, topicPrefix: configuration.output.topicPrefix, metrics: metrics)

@@ -22,6 +22,22 @@ func grimshawRecoversTheShapeAndScale(shape: Double, scale: Double) {
     #expect(fitted.logLikelihood(of: excesses) >= truth.logLikelihood(of: excesses) - 1e-6)
 }
 
+/// SPOT's usual refit: a tenth new peaks over a ring of 1,000. Started from the last fit, the
+/// fit reaches the same maximum of the likelihood as the full scan.
+@Test(arguments: [(0.3, 2.0), (0.05, 1.5), (-0.2, 1.0), (-0.45, 3.0)])
+func aRefitFromTheLastFitMatchesTheFullScan(shape: Double, scale: Double) {
+    let sample = gpdSample(shape: shape, scale: scale, count: 1100, seed: 5)
+    let before = GeneralizedPareto.fit(excesses: Array(sample.prefix(1000)))
+    let after = Array(sample.suffix(1000))
+    let full = GeneralizedPareto.fit(excesses: after)
+    let warm = GeneralizedPareto.fit(excesses: after, near: before)
+    #expect(abs(warm.logLikelihood(of: after) - full.logLikelihood(of: after)) < 1e-6,
+            "warm \(warm) vs full \(full)")
+    #expect(abs(warm.shape - full.shape) < 1e-4 && abs(warm.scale / full.scale - 1) < 1e-4)
+    // From an exponential fit there is no root to start from: the full scan runs.
+    #expect(GeneralizedPareto.fit(excesses: after, near: GeneralizedPareto(shape: 0, scale: 1)) == full)
+}
+
 @Test func fewExcessesFallBackToTheMethodOfMoments() {
     let excesses = [1.0, 2.0, 3.0, 4.0]
     let fitted = GeneralizedPareto.fit(excesses: excesses)

@@ -16,15 +16,16 @@ final class ScoringThread: ScoringExecutor, @unchecked Sendable {
     private var outstanding = false
     private var stopping = false
 
-    /// Whether to split: `ANOMALYD_SCORING_THREAD=1` or `0` decides; otherwise only with at least
-    /// four cores. The split needs a core of its own: on two, measured with `anomalyd-bench e2e`
-    /// (README, Performance), libzmq's I/O thread and the producer already take the second core,
-    /// and scoring inline was as fast (190–193k vs 198–227k records/s) with no better latency.
+    /// Whether to split: `ANOMALYD_SCORING_THREAD=1` or `0` decides; otherwise with two cores or
+    /// more. Measured with `anomalyd-bench e2e` on two shared cores (README, Performance): once
+    /// the next batch is normalised while the last one is scored and that one's scores are judged
+    /// while the next is scored (``Detector/StreamingDetector``'s pipeline), the split drains
+    /// 270–300k records/s against 220–230k inline.
     static var pays: Bool {
         switch ProcessInfo.processInfo.environment["ANOMALYD_SCORING_THREAD"] {
         case "1": true
         case "0": false
-        default: ProcessInfo.processInfo.activeProcessorCount >= 4
+        default: ProcessInfo.processInfo.activeProcessorCount >= 2
         }
     }
 
@@ -46,6 +47,13 @@ final class ScoringThread: ScoringExecutor, @unchecked Sendable {
         guard outstanding else { return }
         finished.wait()
         outstanding = false
+    }
+
+    func isFinished() -> Bool {
+        guard outstanding else { return true }
+        guard finished.wait(timeout: .now()) == .success else { return false }
+        outstanding = false
+        return true
     }
 
     /// Ends the thread once the batch in flight is done.

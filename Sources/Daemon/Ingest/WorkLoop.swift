@@ -131,15 +131,26 @@ final class WorkLoop {
     private func drain() throws {
         publisher.burstStarted = .now
         var received = 0
-        while received < Self.burstLimit, try sockets.input.tryReceive(into: message) {
+        var more = try sockets.input.tryReceive(into: message)
+        while more {
             received += 1
             handleMessage()
+            guard received < Self.burstLimit else { break }
+            more = try sockets.input.tryReceive(into: message)
+            // Split: with more input waiting, hand the windows so far to the scoring thread
+            // whenever it is idle (and send the alerts of a batch it has finished), so it scores
+            // while this thread parses; alerts no longer wait for the end of a backlog.
+            if more && scoring != nil { detector.flushIfScorerIdle() }
         }
-        detector.flush()
-        // Overlap: while the last batch is scored on the other core, go on receiving if more
-        // is waiting (the burst hit its limit); once the input is drained, apply its scores
-        // (alerts out) at once.
-        if received < Self.burstLimit { detector.finishScoring() }
+        if received == Self.burstLimit {
+            // More is waiting: the last batch is scored on the other core while the next burst
+            // is received.
+            detector.flush()
+        } else {
+            // Drained: nothing to overlap the scoring with, so it runs here (alerts out now),
+            // without a hand-over to wait for.
+            detector.flushInline()
+        }
         metrics.seriesActive.set(Int64(detector.seriesCount))
     }
 

@@ -1,6 +1,6 @@
 /// One `[[group]]` at run time: its glob, its field layout, its model slots, the slab holding its
-/// series' windows and scalers, and its batch of windows awaiting scoring with the scratch
-/// buffers scoring uses — all allocated once (the slab grows by chunks with the series).
+/// series' windows and scalers, and its two batches of windows on their way through scoring —
+/// all allocated once (the slab grows by chunks with the series).
 final class ModelGroup {
     /// Position in the detector's configuration.
     let index: Int
@@ -18,12 +18,9 @@ final class ModelGroup {
     var slotBySeries: [String: Int] = [:]
     /// Windows being filled by ingest.
     var filling: WindowBatch
-    /// Windows being scored: ``filling``, swapped in when it is flushed. With a
-    /// ``ScoringExecutor`` it stays here, scored on the executor's thread, while the next
-    /// windows fill ``filling``, until ``StreamingDetector/finishScoring()`` applies its scores.
+    /// The other batch: being scored, or (with a ``ScoringExecutor``) scored on the executor's
+    /// thread while ingest fills ``filling``; the two swap at each flush.
     var batch: WindowBatch
-    /// The slot and window count of the batch the executor is scoring, if any.
-    var inFlight: (slot: ModelSlot, count: Int)?
     /// One row per series: its window ring (`window × fields` floats), then its scaler's
     /// median and scale (`fields` floats each; scale NaN while it has none).
     private(set) var slab = WindowSlab(rowFloats: 1)
@@ -32,16 +29,6 @@ final class ModelGroup {
     /// One record's values mapped onto the layout.
     var values: [Double] = []
 
-    // Scoring buffers: normalised inputs and masks (batchCapacity, windowSize), scores
-    // (batchCapacity). Raw pointers, allocated once per layout, because the executor's thread
-    // reads and writes them while ingest goes on (which never touches them).
-    private(set) var inputs: UnsafeMutablePointer<Float>, masks: UnsafeMutablePointer<Float>
-    private(set) var nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>
-    private var scoringStorage: UnsafeMutablePointer<Float>
-    /// Scratch of ``WindowScoring`` (three (batchCapacity, windowSize) buffers when scoring the newest steps).
-    private(set) var scratch: WindowScoring.Scratch
-    private var scratchStorage: UnsafeMutablePointer<Float>
-    var rows: [Int] = [], pending: [Bool] = []
     var contributions: [Float] = [], expected: [Float] = []
 
     private let maxFields: Int
@@ -53,24 +40,14 @@ final class ModelGroup {
         glob = GlobPattern(configuration.match)
         maxFields = limits.maxFields
         batchCapacity = limits.batchCapacity
-        batch = WindowBatch(capacity: 1, windowSize: 1)
-        filling = batch
-        scoringStorage = .allocate(capacity: 4)
-        scoringStorage.initialize(repeating: 0, count: 4)
-        (inputs, masks, nll, distance) = (scoringStorage, scoringStorage + 1, scoringStorage + 2, scoringStorage + 3)
+        batch = WindowBatch(capacity: 1, windowSize: 1, scratchSize: 1)
+        filling = WindowBatch(capacity: 1, windowSize: 1, scratchSize: 1)
         alertConfiguration = .init(
             minConsecutive: configuration.alerts.minConsecutive, resolveAfter: configuration.alerts.resolveAfter,
             repeatEvery: configuration.alerts.repeatEvery)
-        scratchStorage = .allocate(capacity: 3)
-        scratch = .init(mean: scratchStorage, sigma: scratchStorage + 1, hidden: scratchStorage + 2)
         if !configuration.fields.isEmpty {
             layOut(Array(configuration.fields.prefix(maxFields)).map { Array($0.utf8) })
         }
-    }
-
-    deinit {
-        scratchStorage.deallocate()
-        scoringStorage.deallocate()
     }
 
     var isLaidOut: Bool { !fields.isEmpty }
@@ -83,23 +60,11 @@ final class ModelGroup {
         fields = names.map { String(decoding: $0, as: UTF8.self) }
         let D = windowSize, B = batchCapacity
         values = [Double](repeating: .nan, count: names.count)
-        batch = WindowBatch(capacity: B, windowSize: D)
-        filling = batch
+        // WindowScoring's scratch is needed only when scoring the newest steps.
+        let scratchSize = configuration.scoring.recentSteps > 0 ? B * D : 1
+        batch = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize)
+        filling = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize)
         slab = WindowSlab(rowFloats: D + 2 * names.count)
-        scoringStorage.deallocate()
-        scoringStorage = .allocate(capacity: 2 * B * D + 2 * B)
-        scoringStorage.initialize(repeating: 0, count: 2 * B * D + 2 * B)
-        inputs = scoringStorage
-        masks = inputs + B * D
-        nll = masks + B * D
-        distance = nll + B
-        scratchStorage.deallocate()
-        let size = configuration.scoring.recentSteps > 0 ? B * D : 1
-        scratchStorage = .allocate(capacity: 3 * size)
-        scratchStorage.initialize(repeating: 0, count: 3 * size)
-        scratch = .init(mean: scratchStorage, sigma: scratchStorage + size, hidden: scratchStorage + 2 * size)
-        rows = [Int](repeating: 0, count: B)
-        pending = [Bool](repeating: false, count: B)
         contributions = [Float](repeating: 0, count: names.count)
         expected = [Float](repeating: 0, count: D)
         if configuration.model == .shared {

@@ -13,8 +13,18 @@ final class ModelSlot {
     var reservoirSeries: [Int32] = []
     /// The installed model, nil before the first.
     private(set) var model: TrainedModel?
-    /// Inference buffers for ``model``.
+    /// Inference buffers for ``model``: scores the batches.
     private(set) var scorer: Scorer?
+    /// A second, one-window scorer of ``model`` that explains alerts (field contributions, expected
+    /// values) on the detector's thread while ``scorer`` may be scoring the next batch on the
+    /// executor's; made at the first alert after an install.
+    var explainer: Scorer? {
+        if explainerStorage == nil, let model {
+            explainerStorage = Scorer(model: model.vae, capacity: 1, seed: UInt64(model.version))
+        }
+        return explainerStorage
+    }
+    private var explainerStorage: Scorer?
     /// The live threshold (learns from non-anomalous scores).
     var threshold = Threshold.fixed(StaticThreshold(value: .infinity))
     /// The model's `trained_at` as RFC 3339.
@@ -72,6 +82,7 @@ final class ModelSlot {
     func install(_ trained: TrainedModel, capacity: Int) {
         model = trained
         scorer = Scorer(model: trained.vae, capacity: capacity, seed: UInt64(trained.version))
+        explainerStorage = nil
         threshold = trained.threshold
         windowsSinceTraining = 0
         lastTrainedAt = max(trained.trainedAt, latestTime)

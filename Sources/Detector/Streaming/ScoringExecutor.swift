@@ -10,4 +10,7 @@ public protocol ScoringExecutor: AnyObject {
     func start(_ work: @escaping @Sendable () -> Void)
     /// Returns once the work last started has finished (at once if there is none).
     func wait()
+    /// Whether the work last started has finished (true if there is none), without waiting;
+    /// once it answers true, ``wait()`` returns at once.
+    func isFinished() -> Bool
 }

@@ -3,80 +3,99 @@ import VAE
 /// Scoring a group's batch: normalise, score per model slot in one batch, calibrate, threshold,
 /// alert, and feed the reservoir.
 extension StreamingDetector {
-    func flush(_ group: ModelGroup) {
-        if group.inFlight != nil { finish(group) }
-        swap(&group.batch, &group.filling)
-        group.filling.count = 0
-        let n = group.batch.count
+    /// Scores `group`'s queued windows: handed to the ``scoringExecutor`` when there is one (and
+    /// they are all of one slot) unless `inline`, else on this thread after the batch in flight.
+    func flush(_ group: ModelGroup, inline: Bool = false) {
+        let n = group.filling.count
         guard n > 0 else { return }
-        for i in 0..<n { group.pending[i] = true }
+        if !inline, let executor = scoringExecutor, let slot = onlySlot(of: group.filling, in: group), let scorer = slot.scorer {
+            pipeline(group, slot: slot, scorer: scorer, executor: executor)
+            return
+        }
+        finishScoring()  // scores reach the sink in order
+        swap(&group.batch, &group.filling)
+        let batch = group.batch
+        for i in 0..<n { batch.pending[i] = true }
         // Windows of one slot are scored together; a shared group has one slot, so one batch.
         var first = 0
         while first < n {
-            guard group.pending[first] else { first += 1; continue }
-            let slotIndex = states[group.batch.series[first]].slot
+            guard batch.pending[first] else { first += 1; continue }
+            let slotIndex = states[batch.series[first]].slot
             var count = 0
-            for i in first..<n where group.pending[i] && states[group.batch.series[i]].slot == slotIndex {
-                group.rows[count] = i
-                group.pending[i] = false
+            for i in first..<n where batch.pending[i] && states[batch.series[i]].slot == slotIndex {
+                batch.rows[count] = i
+                batch.pending[i] = false
                 count += 1
             }
             let slot = group.slots[slotIndex]
-            if let executor = scoringExecutor, count == n, let scorer = slot.scorer {
-                // The whole batch is one slot's (always so for a shared model): score it on the
-                // executor's thread and apply the scores later, from finish(_:).
-                normalize(group, count: count)
-                group.inFlight = (slot, count)
-                let work = ScoringWork(group: group, scorer: scorer, count: count)
-                executor.start { work.run() }
-                return
-            }
             if let scorer = slot.scorer {
-                normalize(group, count: count)
-                ScoringWork(group: group, scorer: scorer, count: count).run()
+                normalize(group, batch, count: count)
+                ScoringWork(group: group, batch: batch, scorer: scorer, count: count).run()
             }
-            applyScores(group, slot: slot, count: count)
+            applyScores(group, batch, slot: slot, count: count)
         }
-        group.batch.count = 0
+        batch.count = 0
     }
 
-    /// Waits for `group`'s batch in flight and applies its scores.
-    func finish(_ group: ModelGroup) {
-        guard let (slot, count) = group.inFlight else { return }
-        scoringExecutor?.wait()
-        group.inFlight = nil
-        applyScores(group, slot: slot, count: count)
-        group.batch.count = 0
+    /// The two-core pipeline: `group.filling` is normalised while the batch in flight (if any) is
+    /// still being scored, handed to the executor as soon as that one is done, and the scores of
+    /// that one are judged while this one is scored. So the executor's thread waits only when
+    /// this one is slower, and this one only when the VAE is.
+    private func pipeline(_ group: ModelGroup, slot: ModelSlot, scorer: Scorer, executor: any ScoringExecutor) {
+        let next = group.filling, n = next.count
+        for k in 0..<n { next.rows[k] = k }
+        normalize(group, next, count: n)
+        let previous = inFlight
+        if previous != nil { executor.wait() }
+        swap(&group.batch, &group.filling)  // `filling` is now the group's idle or just-scored batch
+        inFlight = (group, slot, n)
+        let work = ScoringWork(group: group, batch: next, scorer: scorer, count: n)
+        executor.start { work.run() }
+        if let previous {
+            let scored = previous.group === group ? group.filling : previous.group.batch
+            applyScores(previous.group, scored, slot: previous.slot, count: previous.count)
+            scored.count = 0
+        }
     }
 
-    /// Judges the batch rows `group.rows[0..<count]`, all of `slot`, by their scores in
-    /// `group.nll`/`distance` (when the slot has a model): calibration, threshold, alert state,
+    /// The one model slot of all of `batch`'s windows, or nil when they span several.
+    private func onlySlot(of batch: WindowBatch, in group: ModelGroup) -> ModelSlot? {
+        guard group.slots.count > 1 else { return group.slots.first }
+        let slot = states[batch.series[0]].slot
+        for i in 1..<batch.count where states[batch.series[i]].slot != slot { return nil }
+        return group.slots[slot]
+    }
+
+    /// Judges the batch rows `batch.rows[0..<count]`, all of `slot`, by their scores in
+    /// `batch.nll`/`distance` (when the slot has a model): calibration, threshold, alert state,
     /// the sink, the training reservoir.
-    private func applyScores(_ group: ModelGroup, slot: ModelSlot, count: Int) {
+    func applyScores(_ group: ModelGroup, _ batch: WindowBatch, slot: ModelSlot, count: Int) {
         let D = group.windowSize, F = group.fields.count
-        let hasModel = slot.scorer != nil
+        // Read once: the slot's TrainedModel copied out per window cost a retain and a release of
+        // each of its arrays (perf, `anomalyd-bench e2e`).
+        let calibration = slot.scorer != nil ? slot.model?.calibration : nil
         for k in 0..<count {
-            let row = group.rows[k], s = group.batch.series[row]
-            let end = group.batch.end[row]
+            let row = batch.rows[k], s = batch.series[row]
+            let end = batch.end[row]
             slot.latestTime = max(slot.latestTime, end)
             slot.windowsSinceTraining += 1
             let tracker = trackers[s]
             var result = WindowResult(
-                group: group.index, series: s, sequence: group.batch.sequence[row], end: end, score: 0,
+                group: group.index, series: s, sequence: batch.sequence[row], end: end, score: 0,
                 threshold: .infinity, anomalyScore: 0, isAnomalous: false, alertOpen: tracker?.isOpen ?? false,
                 modelVersion: slot.version)
             var episode = tracker?.episode
-            if hasModel, let model = slot.model {
-                let nll = Double(group.nll[k]), distance = Double(group.distance[k])
-                let parts = model.calibration.components(reconstructionNLL: nll, latentDistance: distance)
+            if let calibration {
+                let nll = Double(batch.nll[k]), distance = Double(batch.distance[k])
+                let parts = calibration.components(reconstructionNLL: nll, latentDistance: distance)
                 let threshold = slot.threshold.current
                 var anomalous = slot.threshold.observe(parts.combined)
                 // A flat-line (see ScoreCalibration.flatSeverity) is anomalous on its own, at least
                 // ten times stiller than any training window; it scores as that many thresholds.
                 let change = ScoreCalibration.meanStepChange(
-                    group.inputs + k * D, mask: group.masks + k * D, window: group.configuration.window,
+                    batch.inputs + k * D, mask: batch.masks + k * D, window: group.configuration.window,
                     fields: F, span: ScoreCalibration.flatSpan(window: group.configuration.window))
-                let flat = model.calibration.flatSeverity(stepChange: change)
+                let flat = calibration.flatSeverity(stepChange: change)
                 var score = parts.combined
                 if flat >= 1 && threshold.isFinite {
                     anomalous = true
@@ -91,13 +110,13 @@ extension StreamingDetector {
                 if anomalous || tracker != nil {
                     var updated = tracker ?? AlertTracker(seriesKey: index.key(of: s),
                                                           configuration: group.alertConfiguration)
-                    let span = AlertWindow(start: group.batch.start[row], end: end, points: group.configuration.window)
+                    let span = AlertWindow(start: batch.start[row], end: end, points: group.configuration.window)
                     let event = updated.observe(isAnomalous: anomalous, score: score, threshold: threshold,
                                                 window: span)
                     trackers[s] = updated.episode == nil && updated.pendingAnomalous == 0 ? nil : updated
                     episode = updated.episode
                     if let event {
-                        alert(event, group: group, slot: slot, inputRow: k, parts: parts, nll: nll,
+                        alert(event, group: group, batch: batch, slot: slot, inputRow: k, parts: parts, nll: nll,
                               distance: distance, series: s, fieldCount: F)
                     }
                 }
@@ -114,8 +133,8 @@ extension StreamingDetector {
             }
             if !result.isAnomalous && !result.alertOpen || newNormal {
                 let offset = row * D
-                group.batch.values.withUnsafeBufferPointer { v in
-                    group.batch.observed.withUnsafeBufferPointer { m in
+                batch.values.withUnsafeBufferPointer { v in
+                    batch.observed.withUnsafeBufferPointer { m in
                         slot.remember(values: UnsafeBufferPointer(rebasing: v[offset..<offset + D]),
                                       mask: UnsafeBufferPointer(rebasing: m[offset..<offset + D]), series: s)
                     }
@@ -151,52 +170,84 @@ extension StreamingDetector {
     /// Window lengths of anomalous windows after which an episode counts as a new normal.
     static let longEpisodeWindows = 4
 
-    /// Copies the rows into `group.inputs`/`masks`, scaled by each series' scaler (fitted on the
-    /// window itself for a series the model has not seen).
-    private func normalize(_ group: ModelGroup, count: Int) {
+    /// Copies the rows `batch.rows[0..<count]` into `batch.inputs`/`masks`, scaled by each
+    /// series' scaler (fitted on the window itself for a series the model has not seen).
+    private func normalize(_ group: ModelGroup, _ batch: WindowBatch, count: Int) {
         let D = group.windowSize, F = group.fields.count
         for k in 0..<count {
-            let row = group.rows[k], seriesRow = states[group.batch.series[row]].row
+            let row = batch.rows[k], seriesRow = states[batch.series[row]].row
             if group.scaler(seriesRow) == nil {
                 var raw = [Float](repeating: .nan, count: D)  // once per series
-                for j in 0..<D where group.batch.observed[row * D + j] > 0 { raw[j] = group.batch.values[row * D + j] }
+                for j in 0..<D where batch.observed[row * D + j] > 0 { raw[j] = batch.values[row * D + j] }
                 group.setScaler(seriesRow, RobustScaler(fitting: raw, fields: F))
             }
         }
         // Over raw pointers, hoisted out of the loop: this runs for every value of every window
-        // (every record, at stride 1), and indexing the group's arrays element by element cost
-        // more than the arithmetic (measured with `anomalyd-bench e2e` under perf).
-        group.batch.values.withUnsafeBufferPointer { values in
-            group.batch.observed.withUnsafeBufferPointer { observed in
+        // (every record, at stride 1), and indexing the arrays element by element cost more than
+        // the arithmetic (measured with `anomalyd-bench e2e` under perf).
+        batch.values.withUnsafeBufferPointer { values in
+            batch.observed.withUnsafeBufferPointer { observed in
                 for k in 0..<count {
-                    let row = group.rows[k]
-                    let (median, scale) = group.scaler(states[group.batch.series[row]].row)!
+                    let row = batch.rows[k]
+                    let (median, scale) = group.scaler(states[batch.series[row]].row)!
                     let x = values.baseAddress! + row * D, m = observed.baseAddress! + row * D
-                    let input = group.inputs + k * D, mask = group.masks + k * D
-                    for j in 0..<D {
-                        let f = j % F
-                        mask[j] = m[j]
-                        let scaled = m[j] > 0 ? (x[j] - median[f]) / scale[f] : 0
-                        input[j] = scaled.isFinite ? min(max(scaled, -1e6), 1e6) : 0
+                    let input = batch.inputs + k * D, mask = batch.masks + k * D
+                    mask.update(from: m, count: D)
+                    for f in 0..<F {
+                        Self.scale(x + f, mask: m + f, stride: F, count: (D - f + F - 1) / F,
+                                   center: median[f], spread: scale[f], into: input + f)
                     }
                 }
             }
         }
     }
 
+    /// `(x − center) / spread` clipped to ±10⁶, for the `count` values `stride` apart; 0 where
+    /// unobserved or not finite. Written with SIMD for one field (contiguous values): normalising
+    /// every window was a tenth of the ingest thread's time as scalar code with a branch per
+    /// value (`anomalyd-bench e2e` under perf).
+    @inline(__always)
+    static func scale(_ x: UnsafePointer<Float>, mask m: UnsafePointer<Float>, stride F: Int, count: Int,
+                      center: Float, spread: Float, into input: UnsafeMutablePointer<Float>) {
+        var j = 0
+        if F == 1 {
+            typealias V = SIMD8<Float>
+            let c = V(repeating: center), s = V(repeating: spread)
+            let low = V(repeating: -1e6), high = V(repeating: 1e6), zero = V()
+            while j + 8 <= count {
+                let xs = UnsafeRawPointer(x + j).loadUnaligned(as: V.self)
+                let ms = UnsafeRawPointer(m + j).loadUnaligned(as: V.self)
+                let scaled = (xs - c) / s
+                // NaN and ±∞ fail one of the two comparisons.
+                let keep = (ms .> zero) .& (scaled .> -.infinity) .& (scaled .< .infinity)
+                // Selects rather than `clamped(lowerBound:upperBound:)`, which was not inlined.
+                let clipped = scaled.replacing(with: high, where: scaled .> high).replacing(with: low, where: scaled .< low)
+                UnsafeMutableRawPointer(input + j).storeBytes(of: zero.replacing(with: clipped, where: keep), as: V.self)
+                j += 8
+            }
+        }
+        while j < count {
+            let scaled = m[j * F] > 0 ? (x[j * F] - center) / spread : 0
+            input[j * F] = scaled.isFinite ? min(max(scaled, -1e6), 1e6) : 0
+            j += 1
+        }
+    }
+
     /// Builds and sends the SPEC §4 message for `event`, explaining the newest step per field.
-    private func alert(_ event: AlertEvent, group: ModelGroup, slot: ModelSlot, inputRow k: Int,
+    private func alert(_ event: AlertEvent, group: ModelGroup, batch: WindowBatch, slot: ModelSlot, inputRow k: Int,
                        parts: ScoreCalibration.Components, nll: Double, distance: Double, series s: Int,
                        fieldCount F: Int) {
-        guard let scorer = slot.scorer, let sink else { return }
+        // The slot's explainer, not its scorer: that one may be scoring the next batch on the
+        // executor's thread right now.
+        guard let scorer = slot.explainer, let sink else { return }
         let D = group.windowSize
-        let xs = UnsafePointer(group.inputs + k * D), ms = UnsafePointer(group.masks + k * D)
+        let xs = UnsafePointer(batch.inputs + k * D), ms = UnsafePointer(batch.masks + k * D)
         group.contributions.withUnsafeMutableBufferPointer { c in
             scorer.fieldContributions(xs, count: 1, fields: F, mask: ms, into: c.baseAddress!)
         }
         // The expected values are the model's prediction: with `recent_steps`, from the
         // window with its newest steps hidden, as they were scored.
-        let hidden = group.configuration.scoring.recentSteps > 0 ? UnsafePointer(group.scratch.hidden + k * D) : ms
+        let hidden = group.configuration.scoring.recentSteps > 0 ? UnsafePointer(batch.scratch.hidden + k * D) : ms
         group.expected.withUnsafeMutableBufferPointer { e in
             scorer.reconstruct(xs, count: 1, mask: hidden, pointNLL: nil, mean: e.baseAddress!)
         }
@@ -208,8 +259,8 @@ extension StreamingDetector {
         let newest = (group.configuration.window - 1) * F
         var fields: [AlertMessage.FieldContribution] = []
         for f in 0..<F {
-            let observed = group.masks[k * D + newest + f] > 0
-            let value = observed ? unscaled(group.inputs[k * D + newest + f], f) : .nan
+            let observed = batch.masks[k * D + newest + f] > 0
+            let value = observed ? unscaled(batch.inputs[k * D + newest + f], f) : .nan
             fields.append(.init(name: group.fields[f], contribution: Double(group.contributions[f]), value: value,
                                 expected: unscaled(group.expected[newest + f], f)))
         }
@@ -222,33 +273,29 @@ extension StreamingDetector {
     }
 }
 
-/// The VAE passes over a group's normalised batch: reads `inputs`/`masks`, writes `nll`/`distance`
+/// The VAE passes over a batch's normalised rows: reads `inputs`/`masks`, writes `nll`/`distance`
 /// and the scratch, and touches nothing else — so it can run on a ``ScoringExecutor``'s thread
-/// while the detector goes on ingesting (the buffers belong to the batch in flight until
-/// ``StreamingDetector/finishScoring()``; the scorer to the slot, replaced only after it).
+/// while the detector goes on ingesting into the other batch (these buffers are the executor's
+/// until it is waited on; the scorer is used by nothing else meanwhile: alerts are explained by
+/// the slot's ``ModelSlot/explainer``, and a model install first waits for the batch in flight).
 struct ScoringWork: @unchecked Sendable {
     let scorer: Scorer
-    let x: UnsafePointer<Float>, mask: UnsafePointer<Float>
-    let nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>
+    let batch: WindowBatch
     let count: Int, windowSize: Int, fields: Int, recentSteps: Int, samples: Int
-    let scratch: WindowScoring.Scratch
 
-    init(group: ModelGroup, scorer: Scorer, count: Int) {
+    init(group: ModelGroup, batch: WindowBatch, scorer: Scorer, count: Int) {
         self.scorer = scorer
-        x = UnsafePointer(group.inputs)
-        mask = UnsafePointer(group.masks)
-        nll = group.nll
-        distance = group.distance
+        self.batch = batch
         self.count = count
         windowSize = group.windowSize
         fields = group.fields.count
         recentSteps = group.configuration.scoring.recentSteps
         samples = group.configuration.scoring.samples
-        scratch = group.scratch
     }
 
     func run() {
-        WindowScoring.score(scorer, x, mask: mask, count: count, windowSize: windowSize, fields: fields,
-                            recentSteps: recentSteps, samples: samples, nll: nll, distance: distance, scratch: scratch)
+        WindowScoring.score(scorer, batch.inputs, mask: batch.masks, count: count, windowSize: windowSize,
+                            fields: fields, recentSteps: recentSteps, samples: samples, nll: batch.nll,
+                            distance: batch.distance, scratch: batch.scratch)
     }
 }

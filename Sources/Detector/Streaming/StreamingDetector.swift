@@ -39,6 +39,9 @@ public final class StreamingDetector {
     /// Alert state machines of the series whose tracker is not idle (an open episode or a run of
     /// anomalous windows); an idle tracker behaves as a new one, so it is dropped.
     var trackers: [Int: AlertTracker] = [:]
+    /// The batch on the ``scoringExecutor`` (always its group's ``ModelGroup/batch``), with the
+    /// slot that scores it and its window count; one at a time.
+    var inFlight: (group: ModelGroup, slot: ModelSlot, count: Int)?
     /// Totals of the window outcomes of every series (``SeriesWindow/Counts``).
     public private(set) var windowCounts = SeriesWindow.Counts()
     /// Records passed to `ingest` so far (the next record's sequence number).
@@ -123,15 +126,43 @@ public final class StreamingDetector {
         for group in groups where group.filling.count > 0 { flush(group) }
     }
 
+    /// Scores every queued window now, on the caller's thread, after applying the batch in
+    /// flight: with a ``scoringExecutor``, what to do when there is nothing to overlap the
+    /// scoring with (the input is drained), as handing over would only add the two threads'
+    /// wake-ups to the wait.
+    public func flushInline() {
+        finishScoring()
+        for group in groups where group.filling.count > 0 { flush(group, inline: true) }
+    }
+
+    /// With a ``scoringExecutor``, keeps it busy without waiting for it: when the batch in flight
+    /// is done its scores are applied (alerts out), and when nothing is in flight the queued
+    /// windows of a group are handed over — so under light load a record's alert leaves as soon
+    /// as its window is scored, and under heavy load the batches grow to what the scoring keeps
+    /// up with. The daemon calls it after every message when another is already waiting. Without
+    /// an executor it does nothing (``flush()`` scores inline).
+    public func flushIfScorerIdle() {
+        guard let executor = scoringExecutor else { return }
+        if inFlight != nil {
+            guard executor.isFinished() else { return }
+            finishScoring()
+        }
+        if let group = groups.first(where: { $0.filling.count > 0 }) { flush(group) }
+    }
+
     /// Waits for the batch the ``scoringExecutor`` is scoring, if any, and applies its scores:
     /// thresholds, alerts, results to the sink, the training reservoir. Without an executor
     /// there is never one in flight.
     public func finishScoring() {
-        for group in groups where group.inFlight != nil { finish(group) }
+        guard let (group, slot, count) = inFlight else { return }
+        scoringExecutor?.wait()
+        inFlight = nil
+        applyScores(group, group.batch, slot: slot, count: count)
+        group.batch.count = 0
     }
 
     /// Windows queued and not yet scored, over all groups.
-    public var queuedWindows: Int { groups.reduce(0) { $0 + $1.filling.count + ($1.inFlight?.count ?? 0) } }
+    public var queuedWindows: Int { groups.reduce(0) { $0 + $1.filling.count } + (inFlight?.count ?? 0) }
 
     // MARK: - Training
 

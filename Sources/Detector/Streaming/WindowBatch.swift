@@ -1,26 +1,46 @@
-/// A group's queue of complete windows awaiting scoring: fixed capacity, allocated once.
+/// A batch of complete windows on its way through scoring, with the buffers it is scored in:
+/// fixed capacity, allocated once per group layout.
 ///
 /// Windows are held raw (original units, with a 1/0 observed mask); normalisation happens when
-/// the batch is scored, with the series' scaler of that moment.
-struct WindowBatch {
+/// the batch is flushed, with the series' scaler of that moment, into ``inputs``/``masks``.
+///
+/// A group has two (see ``ModelGroup``): one filling while the other is scored. With a
+/// ``ScoringExecutor``, the scored one's buffers are the executor thread's from the hand-over to
+/// the wait; ingest and the judging of the scores never touch them meanwhile. Hence raw
+/// pointers for the scoring buffers, and a class: the two batches change roles by reference.
+final class WindowBatch: @unchecked Sendable {
     /// Most windows held.
     let capacity: Int
     /// Values per window (window × fields).
     let windowSize: Int
     /// Raw values, (capacity, windowSize); missing entries are 0.
-    var values: [Float]
+    private(set) var values: [Float]
     /// 1 observed, 0 missing, (capacity, windowSize).
-    var observed: [Float]
+    private(set) var observed: [Float]
     /// Series id of each window.
-    var series: [Int]
+    private(set) var series: [Int]
     /// Ingest sequence number of the record that completed each window.
-    var sequence: [Int]
+    private(set) var sequence: [Int]
     /// Grid time of the newest and the oldest step of each window.
-    var end: [Double], start: [Double]
+    private(set) var end: [Double], start: [Double]
     /// Windows held.
     var count = 0
 
-    init(capacity: Int, windowSize: Int) {
+    // Scoring buffers.
+    /// Normalised inputs and their masks, (capacity, windowSize): row k is window `rows[k]`.
+    let inputs: UnsafeMutablePointer<Float>, masks: UnsafeMutablePointer<Float>
+    /// Scores of the normalised rows, (capacity).
+    let nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>
+    /// Scratch of ``WindowScoring`` (three (capacity, windowSize) buffers when scoring the newest steps).
+    let scratch: WindowScoring.Scratch
+    /// The windows being scored, in input row order (all of one model slot).
+    var rows: [Int]
+    /// Windows not yet scored while a batch of several slots is scored slot by slot.
+    var pending: [Bool]
+    private let storage: UnsafeMutablePointer<Float>
+
+    /// - Parameter scratchSize: floats per ``WindowScoring/Scratch`` buffer (see there).
+    init(capacity: Int, windowSize: Int, scratchSize: Int) {
         self.capacity = capacity
         self.windowSize = windowSize
         values = [Float](repeating: 0, count: capacity * windowSize)
@@ -29,12 +49,26 @@ struct WindowBatch {
         sequence = series
         end = [Double](repeating: 0, count: capacity)
         start = end
+        rows = series
+        pending = [Bool](repeating: false, count: capacity)
+        let (B, D) = (capacity, windowSize)
+        let total = 2 * B * D + 2 * B + 3 * scratchSize
+        storage = .allocate(capacity: total)
+        storage.initialize(repeating: 0, count: total)
+        inputs = storage
+        masks = inputs + B * D
+        nll = masks + B * D
+        distance = nll + B
+        let scratchBase = distance + B
+        scratch = .init(mean: scratchBase, sigma: scratchBase + scratchSize, hidden: scratchBase + 2 * scratchSize)
     }
+
+    deinit { storage.deallocate() }
 
     var isFull: Bool { count == capacity }
 
     /// Copies the window of `grid` over `ring` in as the next entry.
-    mutating func append(_ grid: WindowGrid, ring: UnsafeMutablePointer<Float>, series id: Int, sequence number: Int) {
+    func append(_ grid: WindowGrid, ring: UnsafeMutablePointer<Float>, series id: Int, sequence number: Int) {
         precondition(count < capacity, "batch overflow")
         let offset = count * windowSize, size = windowSize
         values.withUnsafeMutableBufferPointer { v in

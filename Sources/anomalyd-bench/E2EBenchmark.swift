@@ -351,7 +351,7 @@ final class BenchDaemon {
             guard Date().timeIntervalSince1970 < deadline else {
                 throw BenchError("\(name) did not reach \(value) within \(timeout) s")
             }
-            usleep(20_000)  // 50 scrapes a second: the scrapes take CPU from the daemon too
+            usleep(50_000)  // 20 scrapes a second: each takes CPU from the daemon too
         }
     }
 }

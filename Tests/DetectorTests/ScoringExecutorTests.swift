@@ -51,7 +51,8 @@ import Testing
 
     /// - Parameter eager: calls ``StreamingDetector/flushIfScorerIdle()`` after every record, as
     ///   the daemon does after every message.
-    func run(executor: ThreadExecutor?, groups: [GroupConfiguration] = [smallGroup()], eager: Bool = false) throws -> RecordingSink {
+    func run(executor: ThreadExecutor?, groups: [GroupConfiguration] = [smallGroup()],
+             eager: Bool = false) throws -> RecordingSink {
         let detector = StreamingDetector(groups: groups, limits: DetectorLimits(batchCapacity: 32))
         detector.scoringExecutor = executor
         let sink = RecordingSink()
@@ -103,7 +104,9 @@ import Testing
             #expect(abs(a.score - b.score) <= 1e-4 * max(1, abs(b.score)), "window \(b.sequence)")
         }
         #expect(!inline.alerts.isEmpty)
-        func identity(_ a: AlertMessage) -> String { "\(a.series) \(a.event.state) \(a.event.episodeID) \(a.event.time)" }
+        func identity(_ a: AlertMessage) -> String {
+            "\(a.series) \(a.event.state) \(a.event.episodeID) \(a.event.time)"
+        }
         #expect(eager.alerts.map(identity) == inline.alerts.map(identity))
     }
 

@@ -6,9 +6,9 @@ import Foundation
 /// split. The handoff is two semaphores per batch (a batch is up to 256 windows), never a lock
 /// or an allocation per record.
 ///
-/// Only the work loop calls ``start(_:)`` and ``wait()`` (the detector's contract), so
-/// `outstanding` is the work loop's own; `work` is written before `started` is signalled and
-/// read after it is waited on, so the semaphore orders the two threads' accesses.
+/// Only the work loop calls ``start(_:)``, ``wait()`` and ``isFinished()`` (the detector's
+/// contract), so `outstanding` is the work loop's own; `work` is written before `started` is
+/// signalled and read after it is waited on, so the semaphore orders the two threads' accesses.
 final class ScoringThread: ScoringExecutor, @unchecked Sendable {
     private let started = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)

@@ -4,14 +4,17 @@ import Logging
 import Records
 import ZeroMQ
 
-/// The daemon's work loop, on one thread: receive → parse → window → score → publish.
+/// The daemon's work loop: receive → parse → window → score → publish, on one thread, with the
+/// VAE passes of a batch on the ``ScoringThread`` when there is one (two cores or more).
 ///
-/// One turn polls the input socket (at most ``pollInterval``), drains every message already
-/// queued (up to ``burstLimit``), then flushes the detector so the windows those records completed
-/// are scored together in one BLAS batch and their alerts leave at once: under load the batches
-/// fill up, when idle a record's alert leaves within the turn. Between bursts it beats the
-/// heartbeat (which sends `WATCHDOG=1`: a stuck loop stops the pings), installs models the
-/// training thread finished, hands it the next job, checkpoints, and applies reloads.
+/// One turn polls the input socket (at most ``pollInterval``) and drains every message already
+/// queued (up to ``burstLimit``). While more messages wait, the windows completed so far go to the
+/// scoring thread whenever it is idle, so it scores while this thread parses; once the input is
+/// drained the rest is scored here, in one BLAS batch, and the alerts leave at once: under load
+/// the batches grow, when idle a record's alert leaves within the turn, with no thread hand-over.
+/// Between bursts it beats the heartbeat (which sends `WATCHDOG=1`: a stuck loop stops the
+/// pings), installs models the training thread finished, hands it the next job, checkpoints, and
+/// applies reloads.
 ///
 /// The steady state allocates nothing per record: the message buffer, the parser's scratch, the
 /// series table and the batch buffers are all reused.

@@ -8,7 +8,8 @@ extension StreamingDetector {
     func flush(_ group: ModelGroup, inline: Bool = false) {
         let n = group.filling.count
         guard n > 0 else { return }
-        if !inline, let executor = scoringExecutor, let slot = onlySlot(of: group.filling, in: group), let scorer = slot.scorer {
+        if !inline, let executor = scoringExecutor, let slot = onlySlot(of: group.filling, in: group),
+           let scorer = slot.scorer {
             pipeline(group, slot: slot, scorer: scorer, executor: executor)
             return
         }

@@ -120,7 +120,8 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
         let mean = excesses.reduce(0, +) / Double(excesses.count)
         let epsilon = 1e-8 / mean
         let t0 = previous.shape / previous.scale
-        let (low, high) = t0 < 0 ? (-1 / maximum + epsilon, -epsilon) : (epsilon, 2 * (mean - minimum) / (minimum * minimum))
+        let (low, high) = t0 < 0 ? (-1 / maximum + epsilon, -epsilon)
+            : (epsilon, 2 * (mean - minimum) / (minimum * minimum))
         let w0 = w(t0, excesses)
         guard low < high, t0 > low, t0 < high, w0.isFinite else { return fit(excesses: excesses) }
         var root: Double? = w0 == 0 ? t0 : nil
@@ -192,7 +193,8 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
     /// Illinois variant of regula falsi: it keeps the bracket like bisection but converges
     /// superlinearly, in about a tenth of bisection's 48 steps. Each step is a pass over all
     /// peaks, and SPOT refits on the daemon's hot path (`anomalyd-bench e2e` under perf).
-    private static func refineRoot(_ a: Double, _ b: Double, _ wa: Double, _ wb: Double, _ excesses: [Double]) -> Double {
+    private static func refineRoot(_ a: Double, _ b: Double, _ wa: Double, _ wb: Double,
+                                   _ excesses: [Double]) -> Double {
         var (low, high, wLow, wHigh) = (a, b, wa, wb)
         var side = 0  // which end was kept last time: -1 low, +1 high
         for _ in 0..<100 {

@@ -50,7 +50,8 @@ import Testing
     }
 
     /// - Parameter eager: calls ``StreamingDetector/flushIfScorerIdle()`` after every record, as
-    ///   the daemon does after every message.
+    ///   the daemon does after a message when more wait, and ``StreamingDetector/flushInline()``
+    ///   where the others flush and finish, as the daemon does once the input is drained.
     func run(executor: ThreadExecutor?, groups: [GroupConfiguration] = [smallGroup()],
              eager: Bool = false) throws -> RecordingSink {
         let detector = StreamingDetector(groups: groups, limits: DetectorLimits(batchCapacity: 32))
@@ -66,8 +67,12 @@ import Testing
                 if eager { detector.flushIfScorerIdle() }
             }
             if i % 25 == 24 {
-                detector.flush()
-                detector.finishScoring()
+                if eager {
+                    detector.flushInline()
+                } else {
+                    detector.flush()
+                    detector.finishScoring()
+                }
                 while let job = detector.nextTrainingJob() { detector.install(try job.run()) }
             }
         }
@@ -96,7 +101,7 @@ import Testing
         let inline = try run(executor: nil)
         let executor = ThreadExecutor()
         let eager = try run(executor: executor, eager: true)
-        #expect(executor.batches > 200)  // more, smaller batches than full ones of 32
+        #expect(executor.batches > 100)
         #expect(eager.results.count == inline.results.count && inline.results.count > 4000)
         for (a, b) in zip(eager.results, inline.results) {
             #expect(a.series == b.series && a.sequence == b.sequence && a.modelVersion == b.modelVersion)
@@ -118,6 +123,13 @@ import Testing
         let executor = ThreadExecutor()
         let threaded = try run(executor: executor, groups: groups)
         #expect(executor.batches > 50)
+        // Eager hand-overs cut the batches elsewhere, so the two groups' results interleave
+        // differently; each group's stay in order.
+        let eager = try run(executor: ThreadExecutor(), groups: groups, eager: true)
+        for group in 0..<2 {
+            #expect(eager.results.filter { $0.group == group }.map(\.sequence)
+                    == inline.results.filter { $0.group == group }.map(\.sequence))
+        }
         #expect(inline.models.count == 2)
         #expect(threaded.results.count == inline.results.count && inline.results.count > 4000)
         #expect(threaded.results == inline.results)

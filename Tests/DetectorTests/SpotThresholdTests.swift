@@ -124,3 +124,21 @@ func aRefitFromTheLastFitMatchesTheFullScan(shape: Double, scale: Double) {
     #expect(decoded == spot)
     #expect(decoded.current == spot.current)
 }
+
+/// A restored threshold refits as the uninterrupted one: the count of warm refits since the last
+/// full root scan is saved with it; a state saved before that count existed still loads.
+@Test func spotRefitsAfterARestoreAsWithout() throws {
+    let stream = gpdSample(shape: 0.2, scale: 1, count: 30_000, seed: 9)
+    var spot = try SpotThreshold(configuration: .init(risk: 1e-3), calibration: Array(stream.prefix(5000)))
+    for score in stream[5000..<17_000] { _ = spot.observe(score) }
+    var restored = try JSONDecoder().decode(SpotThreshold.self, from: JSONEncoder().encode(spot))
+    for score in stream[17_000...] {
+        #expect(spot.observe(score) == restored.observe(score))
+    }
+    #expect(restored == spot && restored.current == spot.current)
+
+    var object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(spot)) as? [String: Any])
+    #expect(object.removeValue(forKey: "refitsSinceFullScan") != nil)
+    let old = try JSONDecoder().decode(SpotThreshold.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(old.current == spot.current)
+}

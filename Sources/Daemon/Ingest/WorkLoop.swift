@@ -116,7 +116,10 @@ final class WorkLoop {
             manageTraining()
             housekeeping()
             do {
-                guard try poller.poll(timeout: Self.pollInterval) > 0 else { continue }
+                guard try poller.poll(timeout: Self.pollInterval) > 0 else {
+                    detector.finishScoring()  // a burst that ended at the limit: its last alerts
+                    continue
+                }
                 try drain()
             } catch let error as ZMQError where error.isInterrupted {
                 continue
@@ -358,7 +361,7 @@ final class WorkLoop {
                 }
                 _ = training.takeFinished()
                 configuration = new
-                detector.finishScoring()  // the batch in flight points into the old detector's buffers
+                detector.finishScoring()  // the old detector's batch in flight: its results, and the executor free
                 detector = Self.detector(for: new)
                 detector.sink = publisher
                 detector.scoringExecutor = scoring

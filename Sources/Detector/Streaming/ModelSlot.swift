@@ -16,8 +16,8 @@ final class ModelSlot {
     /// Inference buffers for ``model``: scores the batches.
     private(set) var scorer: Scorer?
     /// A second, one-window scorer of ``model`` that explains alerts (field contributions, expected
-    /// values) on the detector's thread while ``scorer`` may be scoring the next batch on the
-    /// executor's; made at the first alert after an install.
+    /// values) on the detector's thread while ``scorer`` is scoring the next batch on the
+    /// executor's; made the first time that happens after an install.
     var explainer: Scorer? {
         if explainerStorage == nil, let model {
             explainerStorage = Scorer(model: model.vae, capacity: 1, seed: UInt64(model.version))

@@ -4,7 +4,7 @@
 ///
 /// The detector has no threads of its own (SPEC §2): the caller provides this. The detector
 /// calls it from one thread only, with at most one work item outstanding: ``start(_:)``, then
-/// ``wait()`` before the next ``start(_:)``.
+/// ``wait()`` (or ``isFinished()`` answering true) before the next ``start(_:)``.
 public protocol ScoringExecutor: AnyObject {
     /// Starts `work` on the executor's thread and returns at once.
     func start(_ work: @escaping @Sendable () -> Void)

@@ -59,6 +59,11 @@ extension StreamingDetector {
         }
     }
 
+    /// Whether ``flush(_:inline:)`` would hand `batch` to the executor rather than score it here.
+    func handsOver(_ batch: WindowBatch, of group: ModelGroup) -> Bool {
+        onlySlot(of: batch, in: group)?.scorer != nil
+    }
+
     /// The one model slot of all of `batch`'s windows, or nil when they span several.
     private func onlySlot(of batch: WindowBatch, in group: ModelGroup) -> ModelSlot? {
         guard group.slots.count > 1 else { return group.slots.first }
@@ -238,9 +243,9 @@ extension StreamingDetector {
     private func alert(_ event: AlertEvent, group: ModelGroup, batch: WindowBatch, slot: ModelSlot, inputRow k: Int,
                        parts: ScoreCalibration.Components, nll: Double, distance: Double, series s: Int,
                        fieldCount F: Int) {
-        // The slot's explainer, not its scorer: that one may be scoring the next batch on the
-        // executor's thread right now.
-        guard let scorer = slot.explainer, let sink else { return }
+        // While the slot's scorer is scoring the next batch on the executor's thread, the slot's
+        // explainer (a second, one-window scorer) explains.
+        guard let sink, let scorer = inFlight?.slot === slot ? slot.explainer : slot.scorer else { return }
         let D = group.windowSize
         let xs = UnsafePointer(batch.inputs + k * D), ms = UnsafePointer(batch.masks + k * D)
         group.contributions.withUnsafeMutableBufferPointer { c in

@@ -148,11 +148,15 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
             }
         }
         guard let root else { return fit(excesses: excesses) }
-        let exponential = GeneralizedPareto(shape: 0, scale: mean)
         let shape = meanLog(onePlus: root, times: excesses)
         let candidate = GeneralizedPareto(shape: shape, scale: shape / root)
         let likelihood = candidate.logLikelihood(of: excesses)
-        guard likelihood.isFinite else { return fit(excesses: excesses) }
+        // A maximum of the likelihood is at least as likely as the last fit on these excesses;
+        // a root that is not (a sign change in w's rounding noise near t = 0, or a worse
+        // stationary point) sends the fit to the full scan.
+        guard likelihood.isFinite, likelihood >= previous.logLikelihood(of: excesses) - 1e-9 * abs(likelihood)
+        else { return fit(excesses: excesses) }
+        let exponential = GeneralizedPareto(shape: 0, scale: mean)
         return likelihood > exponential.logLikelihood(of: excesses) ? candidate : exponential
     }
 
@@ -195,7 +199,8 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
     /// peaks, and SPOT refits on the daemon's hot path (`anomalyd-bench e2e` under perf).
     private static func refineRoot(_ a: Double, _ b: Double, _ wa: Double, _ wb: Double,
                                    _ excesses: [Double]) -> Double {
-        var (low, high, wLow, wHigh) = (a, b, wa, wb)
+        var (low, high, wLow, wHigh) = (a, b, wa, wb)  // weights: w at the ends, halved by Illinois
+        var (trueLow, trueHigh) = (wa, wb)  // w at the ends
         var side = 0  // which end was kept last time: -1 low, +1 high
         for _ in 0..<100 {
             var middle = (low * wHigh - high * wLow) / (wHigh - wLow)
@@ -205,17 +210,19 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
             if (value < 0) == (wLow < 0) {
                 low = middle
                 wLow = value
+                trueLow = value
                 if side == -1 { wHigh *= 0.5 }  // the same end stayed twice: halve its weight
                 side = -1
             } else {
                 high = middle
                 wHigh = value
+                trueHigh = value
                 if side == 1 { wLow *= 0.5 }
                 side = 1
             }
             if high - low <= 1e-12 * max(abs(low), abs(high)) { break }
         }
-        return wLow.magnitude < wHigh.magnitude ? low : high
+        return trueLow.magnitude < trueHigh.magnitude ? low : high
     }
 
     /// `w(t) = u(t) v(t) − 1` (see ``grimshaw(excesses:)``); NaN outside the domain.

@@ -81,8 +81,10 @@ public struct SpotThreshold: AnomalyThreshold, Codable, Equatable {
     private var recent: [Double]  // DSPOT: a ring of the last `depth` normal scores
     private var nextRecent = 0
     private var peaksSinceFit = 0
+    /// Refits since the last full root scan; optional so that states saved before it decode.
+    private var refitsSinceFullScan: Int?
 
-    /// About one refit in this many scans for the GPD's roots from scratch (see ``refit(force:)``).
+    /// One refit in this many scans for the GPD's roots from scratch (see ``refit(force:)``).
     static let fullScanEvery = 7
 
     /// Fewest calibration scores accepted (after DSPOT's `depth`).
@@ -180,12 +182,14 @@ public struct SpotThreshold: AnomalyThreshold, Codable, Equatable {
         if force || Double(peaksSinceFit) >= max(1, configuration.refitFraction * Double(peaks.count)) {
             // Mostly a refit started from the last fit (a few passes over the peaks rather than
             // the full root scan's ~90: the full scans were a tenth of the daemon's hot path at
-            // 100,000 windows/s, and each a millisecond-long stall); a full scan about every
-            // `fullScanEvery` refits, chosen by the peak count so that a restored state refits
-            // exactly as an uninterrupted one.
-            let fullScan = force || Int(peakCount) % Self.fullScanEvery == 0
+            // 100,000 windows/s, and each a millisecond-long stall); every `fullScanEvery`-th
+            // refit a full scan. The count is part of the saved state, so a restored threshold
+            // refits exactly as an uninterrupted one.
+            let refits = (refitsSinceFullScan ?? 0) + 1
+            let fullScan = force || refits >= Self.fullScanEvery
             distribution = fullScan ? GeneralizedPareto.fit(excesses: peaks)
                 : GeneralizedPareto.fit(excesses: peaks, near: distribution)
+            refitsSinceFullScan = fullScan ? 0 : refits
             peaksSinceFit = 0
         }
         // The probability of exceeding z given an exceedance of t: q · n / Nₜ (capped at 1).

@@ -16,8 +16,11 @@ formatting is not what is measured); otherwise they are built on the fly in chun
 The send high-water mark is unlimited: a pipeline that falls behind makes messages queue here,
 never drops them, so "records/s with no drops" is what the receiving side reaches.
 
-At the end it prints one JSON line: {"sent", "messages", "first_send", "last_send", "spikes"},
-times as Unix seconds (the same clock as the receivers'), spikes as [series, ts, send_time].
+At the end it prints one JSON line: {"sent", "messages", "first_send", "last_send", "spikes",
+"late_messages", "max_lag"}, times as Unix seconds (the same clock as the receivers'), spikes as
+[series, ts, send_time]. When paced, "late_messages" counts messages sent more than 1 ms after
+their scheduled time (the process did not get the CPU in time; the messages it then owes go out
+back to back, as a burst) and "max_lag" is the latest, in seconds.
 """
 import argparse
 import json
@@ -84,7 +87,8 @@ def main():
     messages = build_messages(args, spikes)
     if args.prebuild:
         messages = list(messages)
-    sent = count = 0
+    sent = count = late = 0
+    max_lag = 0.0
     first = last = None
     interval = args.batch / args.rate if args.rate > 0 else 0.0
     next_at = time.perf_counter()
@@ -97,6 +101,9 @@ def main():
                 time.sleep(gap - 0.0002)
             while time.perf_counter() < next_at:
                 pass
+            lag = time.perf_counter() - next_at
+            max_lag = max(max_lag, lag)
+            late += lag > 0.001
             next_at += interval
         now = time.time()
         socket.send(payload, copy=False)
@@ -110,7 +117,7 @@ def main():
     socket.close()  # linger -1: returns once everything queued has gone out
     context.term()
     print(json.dumps({"sent": sent, "messages": count, "first_send": first, "last_send": last,
-                      "spikes": spikes}))
+                      "spikes": spikes, "late_messages": late, "max_lag": max_lag}))
     sys.stdout.flush()
 
 

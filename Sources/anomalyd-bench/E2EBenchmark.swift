@@ -167,6 +167,9 @@ final class EndToEndBench {
         print("# \(run.spikes.count) spikes: \(latencies.count - missing) alerted, \(missing) never, \(covered) inside an episode already open")
         print(String(format: "# latency p90 %.6f, p95 %.6f, max %.6f s", percentile(latencies, 0.9), percentile(latencies, 0.95),
                      latencies.max() ?? .nan))
+        // A publisher that fell behind sent what it owed as a burst, which queues at the daemon.
+        print(String(format: "# publisher: %d of %d messages sent more than 1 ms late (latest %.1f ms)",
+                     run.lateMessages, run.messages, run.maxLag * 1000))
         // The daemon's own view (receipt of the burst → alert sent), to tell its time from transport's.
         if let text = try? httpGet(port: daemon.metricsPort, path: "/metrics") {
             let buckets = text.split(separator: "\n").filter { $0.hasPrefix("anomalyd_record_to_alert_seconds_bucket") }
@@ -185,8 +188,12 @@ final class EndToEndBench {
 
     struct PublisherRun {
         var sent: Int
+        var messages: Int
         var firstSend: Double
         var spikes: [(series: String, ts: Double, sentAt: Double)]
+        /// Paced messages sent more than 1 ms late, and the latest (s): the publisher's own stalls.
+        var lateMessages: Int
+        var maxLag: Double
     }
 
     private func publish(
@@ -205,13 +212,14 @@ final class EndToEndBench {
             let spikes = object["spikes"] as? [[Any]]
         else { throw BenchError("publisher printed no summary: \(output.suffix(500))") }
         return PublisherRun(
-            sent: sent, firstSend: first,
+            sent: sent, messages: object["messages"] as? Int ?? 0, firstSend: first,
             spikes: spikes.compactMap { entry in
                 guard entry.count == 3, let series = entry[0] as? String, let ts = (entry[1] as? NSNumber)?.doubleValue,
                     let at = (entry[2] as? NSNumber)?.doubleValue
                 else { return nil }
                 return (series, ts, at)
-            })
+            },
+            lateMessages: object["late_messages"] as? Int ?? 0, maxLag: (object["max_lag"] as? NSNumber)?.doubleValue ?? 0)
     }
 
     private func report(_ name: String, _ value: Double, _ unit: String) {

@@ -86,14 +86,10 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
         var bestLikelihood = best.logLikelihood(of: excesses)
         guard maximum > minimum * (1 + 1e-12) else { return bestLikelihood.isFinite ? best : nil }
 
-        let epsilon = 1e-8 / mean
-        var intervals: [(Double, Double)] = [(-1 / maximum + epsilon, -epsilon)]
-        let upper = 2 * (mean - minimum) / (minimum * minimum)
-        if upper > epsilon { intervals.append((epsilon, upper)) }
-        for (low, high) in intervals where low < high {
+        let intervals = rootIntervals(minimum: minimum, maximum: maximum, mean: mean)
+        for (low, high) in [intervals.negative, intervals.positive].compactMap({ $0 }) where low < high {
             for root in roots(in: low, high, excesses: excesses) {
-                let shape = meanLog(onePlus: root, times: excesses)
-                let candidate = GeneralizedPareto(shape: shape, scale: shape / root)
+                let candidate = fit(atRoot: root, excesses)
                 let likelihood = candidate.logLikelihood(of: excesses)
                 if likelihood > bestLikelihood {
                     best = candidate
@@ -118,12 +114,12 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
               maximum > minimum * (1 + 1e-12)
         else { return fit(excesses: excesses) }
         let mean = excesses.reduce(0, +) / Double(excesses.count)
-        let epsilon = 1e-8 / mean
         let t0 = previous.shape / previous.scale
-        let (low, high) = t0 < 0 ? (-1 / maximum + epsilon, -epsilon)
-            : (epsilon, 2 * (mean - minimum) / (minimum * minimum))
+        let intervals = rootIntervals(minimum: minimum, maximum: maximum, mean: mean)
         let w0 = w(t0, excesses)
-        guard low < high, t0 > low, t0 < high, w0.isFinite else { return fit(excesses: excesses) }
+        guard let (low, high) = t0 < 0 ? intervals.negative : intervals.positive,
+              low < high, t0 > low, t0 < high, w0.isFinite
+        else { return fit(excesses: excesses) }
         var root: Double? = w0 == 0 ? t0 : nil
         // March away from t0 on both sides, by a factor of 1.5 in |t|, until w changes sign.
         var (left, wLeft, right, wRight) = (t0, w0, t0, w0)
@@ -148,8 +144,7 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
             }
         }
         guard let root else { return fit(excesses: excesses) }
-        let shape = meanLog(onePlus: root, times: excesses)
-        let candidate = GeneralizedPareto(shape: shape, scale: shape / root)
+        let candidate = fit(atRoot: root, excesses)
         let likelihood = candidate.logLikelihood(of: excesses)
         // A maximum of the likelihood is at least as likely as the last fit on these excesses;
         // a root that is not (a sign change in w's rounding noise near t = 0, or a worse
@@ -161,6 +156,21 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
     }
 
     // MARK: - Root search
+
+    /// Where the roots of `w` lie (see ``grimshaw(excesses:)``), `ε = 10⁻⁸/ȳ` inside the ends:
+    /// `(−1/y_max, 0)`, and `(0, 2(ȳ − y_min)/y_min²)` unless that one is empty.
+    private static func rootIntervals(minimum: Double, maximum: Double, mean: Double)
+        -> (negative: (Double, Double), positive: (Double, Double)?) {
+        let epsilon = 1e-8 / mean
+        let upper = 2 * (mean - minimum) / (minimum * minimum)
+        return ((-1 / maximum + epsilon, -epsilon), upper > epsilon ? (epsilon, upper) : nil)
+    }
+
+    /// The fit that a root `t` of `w` gives: `ξ = mean log(1 + t y)`, `σ = ξ / t`.
+    private static func fit(atRoot t: Double, _ excesses: [Double]) -> GeneralizedPareto {
+        let shape = meanLog(onePlus: t, times: excesses)
+        return GeneralizedPareto(shape: shape, scale: shape / t)
+    }
 
     /// Roots of `w` in `(low, high)`: sign changes on a grid that is both uniform and geometric
     /// towards zero (roots near zero are small shapes), each refined by ``refineRoot``.

@@ -72,7 +72,8 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "Records"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
         .testTarget(name: "VAETests", dependencies: ["VAE"]),
-        .testTarget(name: "DetectorTests", dependencies: ["Detector", "VAE", "Records"]),
+        // Daemon for its ScoringThread, which the detector's two-core tests run on.
+        .testTarget(name: "DetectorTests", dependencies: ["Detector", "VAE", "Records", "Daemon"]),
         // The pyzmq and notify-socket peers the tests spawn are Python scripts, not sources.
         .testTarget(name: "CommandLineTests", dependencies: ["anomalyd"], exclude: ["Peers"]),
         .testTarget(

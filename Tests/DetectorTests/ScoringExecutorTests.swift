@@ -1,52 +1,33 @@
-import Dispatch
 import Foundation
 import Testing
 
+@testable import Daemon
 @testable import Detector
 
 /// Scoring on another thread (the daemon's two-core split) changes when scores are applied,
 /// never what they are: the same stream gives the same results and alerts, in the same order.
 @Suite struct ScoringExecutorTests {
-    /// A real second thread, handed one batch at a time by two semaphores (as the daemon's).
+    /// The daemon's own scoring thread, counting the batches handed to it and those it ran off
+    /// the thread that handed them over.
     final class ThreadExecutor: ScoringExecutor, @unchecked Sendable {
-        private let started = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
-        private var work: (@Sendable () -> Void)?
-        private var outstanding = false
+        private let thread = ScoringThread()
         private(set) var batches = 0
+        /// Written on the scoring thread before it finishes, read after `wait`/`isFinished`.
         private(set) var offThread = 0
 
-        init() {
-            Thread.detachNewThread { [self] in
-                while true {
-                    started.wait()
-                    if !Thread.isMainThread { offThread += 1 }
-                    work?()
-                    work = nil
-                    finished.signal()
-                }
+        deinit { thread.stop() }
+
+        func start(_ work: @escaping @Sendable () -> Void) {
+            batches += 1
+            let caller = pthread_self()
+            thread.start { [self] in
+                if pthread_equal(pthread_self(), caller) == 0 { offThread += 1 }
+                work()
             }
         }
 
-        func start(_ work: @escaping @Sendable () -> Void) {
-            precondition(!outstanding)
-            self.work = work
-            outstanding = true
-            batches += 1
-            started.signal()
-        }
-
-        func wait() {
-            guard outstanding else { return }
-            finished.wait()
-            outstanding = false
-        }
-
-        func isFinished() -> Bool {
-            guard outstanding else { return true }
-            guard finished.wait(timeout: .now()) == .success else { return false }
-            outstanding = false
-            return true
-        }
+        func wait() { thread.wait() }
+        func isFinished() -> Bool { thread.isFinished() }
     }
 
     /// - Parameter eager: calls ``StreamingDetector/flushIfScorerIdle()`` after every record, as

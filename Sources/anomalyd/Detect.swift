@@ -61,6 +61,7 @@ struct Detect: ParsableCommand {
             group.training.minWindows = Int.max
             group.training.retrainEvery = .never
             group.training.reservoir = max(trainRows, 2)
+            group.scoring.warmUpThreshold = 0  // the training rows score 0 (SPEC §6)
         }
         let F = table.fieldNames.count
         let detector = StreamingDetector(

@@ -48,6 +48,7 @@ extension GroupConfiguration {
             latent_weight = \(number(scoring.latentWeight))
             samples = \(scoring.samples)
             recent_steps = \(scoring.recentSteps)
+            warmup_threshold = \(number(scoring.warmUpThreshold))
 
             [group.threshold]
             method = \(string(threshold.method.rawValue))

@@ -50,6 +50,8 @@ import Testing
             [group.training]
             retrain_every = "5000 windows"
             seed = 7
+            [group.scoring]
+            warmup_threshold = 8
             [group.threshold]
             method = "quantile"
             quantile = 0.99
@@ -73,6 +75,7 @@ import Testing
         #expect(pumps.step == .seconds(10) && pumps.window == 60 && pumps.model == .perSeries)
         #expect(pumps.vae.hidden == [64, 32] && pumps.vae.latent == 4 && pumps.vae.beta == 1.0)
         #expect(pumps.training.retrainEvery == .everyWindows(5000) && pumps.training.seed == 7)
+        #expect(pumps.scoring.warmUpThreshold == 8 && configuration.groups[1].scoring.warmUpThreshold == 6)
         #expect(pumps.threshold.method == .quantile && pumps.threshold.quantile == 0.99)
         #expect(pumps.alerts.repeatEvery == 3600)
         #expect(configuration.groups[1].training.retrainEvery == .never)
@@ -90,6 +93,8 @@ import Testing
             [group.training]
             retrain_every = "sometimes"
             epochz = 3
+            [group.scoring]
+            warmup_threshold = -1
             [group.threshold]
             method = "magic"
             [colour]
@@ -102,7 +107,8 @@ import Testing
             let keys = Set(error.problems.map(\.key))
             #expect(keys == [
                 "input.bnid", "input.max_message_bytes", "output.send_hwm", "group[0].window",
-                "group[0].training.retrain_every", "group[0].training.epochz", "group[0].threshold.method",
+                "group[0].training.retrain_every", "group[0].training.epochz", "group[0].scoring.warmup_threshold",
+                "group[0].threshold.method",
                 "colour",
             ])
             #expect(error.description.contains("test.toml: input.bnid: unknown key"))

@@ -124,13 +124,46 @@ import Testing
         #expect(scored.allSatisfy { $0.anomalyScore >= 0 && $0.anomalyScore < 0.5 })
     }
 
-    @Test func noScoreBeforeTheFirstModel() throws {
-        let detector = StreamingDetector(groups: [smallGroup()])
+    /// With `warmup_threshold = 0`, windows before the first model are not judged at all.
+    @Test func noScoreBeforeTheFirstModelWithoutWarmUp() throws {
+        var group = smallGroup()
+        group.scoring.warmUpThreshold = 0
+        let detector = StreamingDetector(groups: [group])
         let sink = RecordingSink()
         detector.sink = sink
         try feed(detector, count: 500) { Double($0 % 7) }
         #expect(sink.results.count == 500 - 15)
         #expect(sink.results.allSatisfy { $0.score == 0 && $0.anomalyScore == 0 && !$0.alertOpen && $0.modelVersion == 0 })
+    }
+
+    /// Before the first model the warm-up check judges every window (SPEC §4's alert, with model
+    /// version 0 and no model scores): a spike alerts at once, the noisy sine around it does not,
+    /// and every window still goes to the first model's reservoir.
+    @Test func warmUpCheckJudgesWindowsBeforeTheFirstModel() throws {
+        var group = smallGroup()
+        group.alerts.minConsecutive = 1
+        let detector = StreamingDetector(groups: [group])
+        let sink = RecordingSink()
+        detector.sink = sink
+        var rng = SeededRandom(seed: 5)
+        var values = (0..<500).map { syntheticValue($0, rng: &rng) }
+        values[300] += 15
+        try feed(detector, count: 500) { values[$0] }
+        #expect(sink.results.count == 500 - 15)
+        #expect(sink.results.allSatisfy { $0.modelVersion == 0 && $0.threshold == 6 })
+        let flagged = sink.results.filter(\.isAnomalous).map(\.sequence)
+        #expect(flagged == [300])
+        #expect(sink.results.filter { $0.sequence != 300 }.allSatisfy { $0.score < 6 && $0.anomalyScore < 0.5 })
+        #expect(sink.results.first { $0.sequence == 300 }!.anomalyScore > 0.6)
+        #expect(sink.alerts.map(\.event.state) == [.open, .resolved])
+        let open = sink.alerts[0]
+        #expect(open.model.version == 0 && open.reconstructionNLL.isNaN && open.latentScore.isNaN)
+        #expect(open.fields.count == 1 && open.fields[0].contribution == 1)
+        #expect(abs(open.fields[0].value - values[300]) < 1e-3)
+        #expect(abs(open.fields[0].expected - 10) < 3.5)  // the context's median, on the sine
+        #expect(detector.trainedModel(group: 0) == nil)
+        try feed(detector, count: 115, start: 500) { syntheticValue($0, rng: &rng) }
+        #expect(sink.models.map(\.action) == [.trained])  // all 600 windows reached the reservoir
     }
 
     /// Retraining swaps the model in (version 2) and windows inside the alert episode never

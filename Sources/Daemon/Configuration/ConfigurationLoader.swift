@@ -145,6 +145,7 @@ extension GroupConfiguration {
             v.double("latent_weight", &g.scoring.latentWeight, range: 0...1)
             v.int("samples", &g.scoring.samples, range: 1...1024)
             v.int("recent_steps", &g.scoring.recentSteps, range: 0...100_000)
+            v.double("warmup_threshold", &g.scoring.warmUpThreshold, range: 0...1e6)
         }
         t.table("threshold") { v in
             v.choice("method", &g.threshold.method)

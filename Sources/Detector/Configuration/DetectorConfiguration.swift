@@ -105,6 +105,9 @@ public struct ScoringSettings: Sendable, Equatable {
     /// context of the window": it rises when an anomaly arrives and falls once it is no longer
     /// new, instead of staying high for as long as the anomaly is inside the window.
     public var recentSteps = 0
+    /// Until a model slot has its first model, its windows are judged by ``WarmUpCheck`` against
+    /// this many robust σ; 0 leaves them unjudged (score 0) until then.
+    public var warmUpThreshold = 6.0
     /// Defaults.
     public init() {}
 }

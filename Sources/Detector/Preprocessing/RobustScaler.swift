@@ -31,24 +31,29 @@ public struct RobustScaler: Sendable, Equatable, Codable {
             for r in 0..<rows where !values[r * fields + f].isNaN { column.append(values[r * fields + f]) }
             guard !column.isEmpty else { continue }
             column.sort()
-            let q1 = Self.quantile(column, 0.25), q2 = Self.quantile(column, 0.5), q3 = Self.quantile(column, 0.75)
-            median[f] = q2
-            // The larger of two normal-consistent spreads: IQR / 1.349 and the 5–95 % range / 3.29.
-            // They agree on Gaussian data; on discrete or heavy-tailed data (a level that sits on
-            // one value with occasional excursions) the IQR collapses and would turn every
-            // ordinary excursion into a 40σ event, so the wider range sets the unit.
-            let wide = (Self.quantile(column, 0.95) - Self.quantile(column, 0.05)) / 3.29
-            var spread = max((q3 - q1) / 1.349, wide)
-            if !(spread > 0) {
-                // Mostly-constant data (IQR 0): fall back to the mean absolute deviation, then to a
-                // floor relative to the level, so the scale stays positive and meaningful.
-                var mad: Float = 0
-                for v in column { mad += abs(v - q2) }
-                spread = mad / Float(column.count) * 1.2533
-            }
-            let floor = max(1e-6, abs(q2) * 1e-3)
-            scale[f] = max(spread, floor)
+            let (centre, spread) = column.withUnsafeBufferPointer { Self.centreAndSpread(ofSorted: $0) }
+            median[f] = centre
+            scale[f] = spread
         }
+    }
+
+    /// The median and the scale of sorted, non-empty values, as the initialiser fits each field.
+    /// The scale is the larger of two normal-consistent spreads, IQR / 1.349 and the 5–95 % range
+    /// / 3.29: they agree on Gaussian data; on discrete or heavy-tailed data (a level that sits on
+    /// one value with occasional excursions) the IQR collapses and would turn every ordinary
+    /// excursion into a 40σ event, so the wider range sets the unit. Mostly-constant data (both 0)
+    /// falls back to the mean absolute deviation, then to a floor relative to the level, so the
+    /// scale is always positive.
+    static func centreAndSpread(ofSorted column: UnsafeBufferPointer<Float>) -> (median: Float, spread: Float) {
+        let q1 = quantile(column, 0.25), q2 = quantile(column, 0.5), q3 = quantile(column, 0.75)
+        let wide = (quantile(column, 0.95) - quantile(column, 0.05)) / 3.29
+        var spread = max((q3 - q1) / 1.349, wide)
+        if !(spread > 0) {
+            var mad: Float = 0
+            for v in column { mad += abs(v - q2) }
+            spread = mad / Float(column.count) * 1.2533
+        }
+        return (q2, max(spread, max(1e-6, abs(q2) * 1e-3)))
     }
 
     /// Number of fields.
@@ -73,7 +78,7 @@ public struct RobustScaler: Sendable, Equatable, Codable {
     }
 
     /// Linear-interpolated quantile of sorted values.
-    static func quantile(_ sorted: [Float], _ q: Float) -> Float {
+    static func quantile(_ sorted: UnsafeBufferPointer<Float>, _ q: Float) -> Float {
         let position = q * Float(sorted.count - 1)
         let lower = Int(position)
         let upper = min(lower + 1, sorted.count - 1)

@@ -30,6 +30,8 @@ final class ModelGroup {
     var values: [Double] = []
 
     var contributions: [Float] = [], expected: [Float] = []
+    /// Judges windows of slots without a model (nil when `warmup_threshold` is 0).
+    var warmUp: WarmUpCheck?
 
     private let maxFields: Int
     private let batchCapacity: Int
@@ -67,6 +69,10 @@ final class ModelGroup {
         slab = WindowSlab(rowFloats: D + 2 * names.count)
         contributions = [Float](repeating: 0, count: names.count)
         expected = [Float](repeating: 0, count: D)
+        let warmUpThreshold = configuration.scoring.warmUpThreshold
+        if warmUpThreshold > 0 && configuration.window >= 2 {
+            warmUp = WarmUpCheck(threshold: warmUpThreshold, window: configuration.window, fields: names.count)
+        }
         if configuration.model == .shared {
             slots = [ModelSlot(series: nil, reservoir: configuration.training.reservoir, windowSize: D)]
         }

@@ -91,9 +91,15 @@ extension StreamingDetector {
                 threshold: .infinity, anomalyScore: 0, isAnomalous: false, alertOpen: tracker?.isOpen ?? false,
                 modelVersion: slot.version)
             var episode = tracker?.episode
+            // The verdict: by the model when the slot has one, else by the group's warm-up check.
+            var verdict: (score: Double, threshold: Double, anomalous: Bool)?
+            var explanation: ScoreCalibration.Components?
+            var nll = Double.nan, distance = Double.nan
             if let calibration {
-                let nll = Double(batch.nll[k]), distance = Double(batch.distance[k])
+                nll = Double(batch.nll[k])
+                distance = Double(batch.distance[k])
                 let parts = calibration.components(reconstructionNLL: nll, latentDistance: distance)
+                explanation = parts
                 let threshold = slot.threshold.current
                 var anomalous = slot.threshold.observe(parts.combined)
                 // A flat-line (see ScoreCalibration.flatSeverity) is anomalous on its own, at least
@@ -107,6 +113,16 @@ extension StreamingDetector {
                     anomalous = true
                     score = max(score, threshold > 0 ? flat * threshold : threshold + flat - 1)
                 }
+                verdict = (score, threshold, anomalous)
+            } else if let threshold = group.warmUp?.threshold {
+                let score = batch.values.withUnsafeBufferPointer { v in
+                    batch.observed.withUnsafeBufferPointer { m in
+                        group.warmUp!.score(values: v.baseAddress! + row * D, observed: m.baseAddress! + row * D)
+                    }
+                }
+                verdict = (score, threshold, score > threshold)
+            }
+            if let (score, threshold, anomalous) = verdict {
                 result.score = score
                 result.threshold = threshold
                 result.isAnomalous = anomalous
@@ -122,8 +138,12 @@ extension StreamingDetector {
                     trackers[s] = updated.episode == nil && updated.pendingAnomalous == 0 ? nil : updated
                     episode = updated.episode
                     if let event {
-                        alert(event, group: group, batch: batch, slot: slot, inputRow: k, parts: parts, nll: nll,
-                              distance: distance, series: s, fieldCount: F)
+                        if let explanation {
+                            alert(event, group: group, batch: batch, slot: slot, inputRow: k, parts: explanation,
+                                  nll: nll, distance: distance, series: s, fieldCount: F)
+                        } else {
+                            warmUpAlert(event, group: group, batch: batch, row: row, series: s)
+                        }
                     }
                 }
                 result.alertOpen = episode != nil
@@ -132,12 +152,15 @@ extension StreamingDetector {
             // Once, on the anomalous window that makes the episode long (the normal windows that may
             // follow before it resolves leave the count where it is and must not ask again); never
             // for a frozen model (`retrain_every = "never"`, and `detect --train-rows`: SKAB's
-            // protocol trains once).
-            if newNormal && result.isAnomalous && group.configuration.training.retrainEvery != .never
+            // protocol trains once), nor before the first model (which trains on schedule).
+            if newNormal && result.isAnomalous && calibration != nil && group.configuration.training.retrainEvery != .never
                 && episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
                 slot.trainingRequested = true  // learn the new regime now rather than at the next scheduled run
             }
-            if !result.isAnomalous && !result.alertOpen || newNormal {
+            // Normal windows train the next model; so does every window before the first one: a
+            // one-window warm-up verdict is too crude to decide what a model learns (keeping its
+            // alerts out cost 1.8 NAB points over three seeds), and training clips extreme values.
+            if !result.isAnomalous && !result.alertOpen || newNormal || calibration == nil {
                 let offset = row * D
                 batch.values.withUnsafeBufferPointer { v in
                     batch.observed.withUnsafeBufferPointer { m in
@@ -275,6 +298,31 @@ extension StreamingDetector {
             event: event, series: index.key(of: s), group: group.configuration.name, reconstructionNLL: nll,
             reconstructionScore: parts.reconstruction, latentDistance: distance, latentScore: parts.latent,
             fields: fields, model: .init(version: slot.version, trainedAt: slot.trainedAtText), host: host)
+        sink.detector(self, alert: message)
+    }
+}
+
+extension StreamingDetector {
+    /// Publishes an alert event of a window judged by the group's ``WarmUpCheck`` (its slot has no
+    /// model yet): no reconstruction or latent scores (`null`), model version 0, and per field
+    /// its share of the squared deviations, its value and its context's median as the expected
+    /// value. The check's buffers still hold this window's figures.
+    private func warmUpAlert(_ event: AlertEvent, group: ModelGroup, batch: WindowBatch, row: Int, series s: Int) {
+        guard let sink, let check = group.warmUp else { return }
+        let F = group.fields.count, newest = row * group.windowSize + (group.configuration.window - 1) * F
+        let total = check.deviations.reduce(0) { $0 + $1 * $1 }
+        var fields: [AlertMessage.FieldContribution] = []
+        for f in 0..<F {
+            let observed = batch.observed[newest + f] > 0
+            fields.append(.init(
+                name: group.fields[f], contribution: total > 0 ? check.deviations[f] * check.deviations[f] / total : 0,
+                value: observed ? Double(batch.values[newest + f]) : .nan, expected: check.medians[f]))
+        }
+        fields.sort { $0.contribution > $1.contribution }
+        let message = AlertMessage(
+            event: event, series: index.key(of: s), group: group.configuration.name, reconstructionNLL: .nan,
+            reconstructionScore: .nan, latentDistance: .nan, latentScore: .nan, fields: fields,
+            model: .init(version: 0, trainedAt: ""), host: host)
         sink.detector(self, alert: message)
     }
 }

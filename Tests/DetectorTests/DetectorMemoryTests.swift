@@ -75,4 +75,23 @@ import Testing
         #expect(memory.reservoirBytes > 0)
         #expect(memory.reservoirBytes <= 200 * (16 * 16 * 8 + 64 + 128))
     }
+
+    /// The two batches are a fixed size per group: batch capacity × window × fields × (raw values,
+    /// observed, inputs, masks: 16 bytes; the scratch of `recent_steps` scoring: 12 more), the same
+    /// with 10 series as with 1,000.
+    @Test func batchBuffersAreCountedAndDoNotGrowWithTheSeries() {
+        let detector = StreamingDetector(groups: [group(window: 16)],
+                                         limits: DetectorLimits(maxSeries: 10_000, maxFields: 64, batchCapacity: 32))
+        func feed(_ series: Range<Int>) {
+            for s in series {
+                _ = detector.ingest(TestRecord(series: "s\(s)", time: 0, fields: [("v", 1)]), receivedAt: 0)
+            }
+        }
+        feed(0..<10)
+        let few = detector.memoryFootprint.batchBytes
+        let windowFloats = 32 * 16
+        #expect(few >= 2 * windowFloats * 28 && few <= 2 * (windowFloats * 28 + 32 * 64 + 1024))
+        feed(10..<1000)
+        #expect(detector.memoryFootprint.batchBytes == few)
+    }
 }

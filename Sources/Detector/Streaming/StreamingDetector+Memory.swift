@@ -14,8 +14,11 @@ public struct DetectorMemory: Equatable, Sendable {
     public var trackerBytes = 0
     /// Training reservoirs of every model slot.
     public var reservoirBytes = 0
+    /// Every group's two batches of windows with their scoring buffers: a fixed size per group
+    /// (batch capacity × window × fields), whatever the number of series.
+    public var batchBytes = 0
 
-    /// Bytes that grow with the number of series: everything but the reservoirs.
+    /// Bytes that grow with the number of series: everything but the reservoirs and the batches.
     public var seriesBytes: Int { windowBytes + stateBytes + indexBytes + trackerBytes }
 
     /// ``seriesBytes`` per series (0 without series).
@@ -36,6 +39,7 @@ extension StreamingDetector {
         memory.reservoirBytes = groups.reduce(0) { total, group in
             group.slots.reduce(total) { $0 + $1.reservoir.footprintBytes + $1.reservoirSeries.capacity * 4 }
         }
+        memory.batchBytes = groups.reduce(0) { $0 + $1.batch.footprintBytes + $1.filling.footprintBytes }
         return memory
     }
 }

@@ -38,6 +38,7 @@ final class WindowBatch: @unchecked Sendable {
     /// Windows not yet scored while a batch of several slots is scored slot by slot.
     var pending: [Bool]
     private let storage: UnsafeMutablePointer<Float>
+    private let storageCount: Int  // floats in `storage`
 
     /// - Parameter scratchSize: floats per ``WindowScoring/Scratch`` buffer (see there).
     init(capacity: Int, windowSize: Int, scratchSize: Int) {
@@ -54,6 +55,7 @@ final class WindowBatch: @unchecked Sendable {
         let (B, D) = (capacity, windowSize)
         let total = 2 * B * D + 2 * B + 3 * scratchSize
         storage = .allocate(capacity: total)
+        storageCount = total
         storage.initialize(repeating: 0, count: total)
         inputs = storage
         masks = inputs + B * D
@@ -66,6 +68,13 @@ final class WindowBatch: @unchecked Sendable {
     deinit { storage.deallocate() }
 
     var isFull: Bool { count == capacity }
+
+    /// Bytes held, from the buffers' capacities.
+    var footprintBytes: Int {
+        let floats = values.capacity + observed.capacity + storageCount
+        let words = series.capacity + sequence.capacity + end.capacity + start.capacity + rows.capacity
+        return 64 + floats * 4 + words * 8 + pending.capacity
+    }
 
     /// Copies the window of `grid` over `ring` in as the next entry.
     func append(_ grid: WindowGrid, ring: UnsafeMutablePointer<Float>, series id: Int, sequence number: Int) {

@@ -10,10 +10,11 @@ public struct WindowResult: Equatable, Sendable {
     public var sequence: Int
     /// Grid time of the window's newest step.
     public var end: Double
-    /// The calibrated combined score (0 before a model exists), raised to `flat × threshold` on a
-    /// flat-line of severity `flat` (``ScoreCalibration/flatSeverity(stepChange:)``).
+    /// The calibrated combined score, raised to `flat × threshold` on a flat-line of severity
+    /// `flat` (``ScoreCalibration/flatSeverity(stepChange:)``). Before the slot has a model: the
+    /// ``WarmUpCheck``'s score, or 0 with `warmup_threshold = 0`.
     public var score: Double
-    /// The threshold it was compared with (+∞ before a model exists).
+    /// The threshold it was compared with (before a model: the warm-up threshold, or +∞ without).
     public var threshold: Double
     /// The score mapped to [0, 1] (``ScoreCalibration/anomalyScore(score:threshold:)``).
     public var anomalyScore: Double

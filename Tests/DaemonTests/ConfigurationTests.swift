@@ -14,7 +14,7 @@ import Testing
     @Test func shippedConfigurationIsValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        for name in ["anomalyd.toml"] {
+        for name in ["anomalyd.toml", "nab.toml", "skab.toml"] {
             let path = root.appendingPathComponent("Config/\(name)").path
             _ = try Configuration.load(contentsOf: path)
         }

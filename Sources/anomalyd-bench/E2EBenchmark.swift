@@ -147,6 +147,7 @@ final class EndToEndBench {
     /// risk allows: 10⁻⁴ of 100,000 windows/s) cannot open one and is left out, and counted.
     private func measureLatency(_ daemon: BenchDaemon, startStep: Int) throws -> [Double] {
         let alerts = try AlertCollector(endpoint: daemon.outputEndpoint)
+        let before = Self.latencyBuckets(daemon)  // the earlier phases' alerts are not this phase's
         let steps = Int(Stream.latencyRate * Stream.latencySeconds) / Stream.series
         let run = try publish(
             to: daemon, steps: steps, startStep: startStep, batch: 100, rate: Stream.latencyRate,
@@ -170,20 +171,26 @@ final class EndToEndBench {
         // A publisher that fell behind sent what it owed as a burst, which queues at the daemon.
         print(String(format: "# publisher: %d of %d messages sent more than 1 ms late (latest %.1f ms)",
                      run.lateMessages, run.messages, run.maxLag * 1000))
-        // The daemon's own view (receipt of the burst → alert sent), to tell its time from transport's.
-        if let text = try? httpGet(port: daemon.metricsPort, path: "/metrics") {
-            let buckets = text.split(separator: "\n").filter { $0.hasPrefix("anomalyd_record_to_alert_seconds_bucket") }
-            let counts = buckets.compactMap { line -> (String, Double)? in
-                guard let le = line.split(separator: "\"").dropFirst().first, let value = Double(line.split(separator: " ").last ?? "")
-                else { return nil }
-                return (String(le), value)
+        // The daemon's own view (receipt of the burst → alert sent) of this phase's alerts, to tell
+        // its time from transport's.
+        let after = Self.latencyBuckets(daemon)
+        if after.count == before.count || before.isEmpty, let total = after.last.map({ $0.1 - (before.last?.1 ?? 0) }), total > 0 {
+            let shares = after.enumerated().map { index, bucket in
+                "\(bucket.0) \(String(format: "%.3f", (bucket.1 - (before.isEmpty ? 0 : before[index].1)) / total))"
             }
-            if let total = counts.last?.1, total > 0 {
-                print("# daemon record_to_alert_seconds, share at or below: "
-                      + counts.map { "\($0.0) \(String(format: "%.3f", $0.1 / total))" }.joined(separator: ", "))
-            }
+            print("# daemon record_to_alert_seconds in this phase, share at or below: " + shares.joined(separator: ", "))
         }
         return latencies
+    }
+
+    /// The daemon's `record_to_alert_seconds` histogram: (upper bound, cumulative count) per bucket.
+    private static func latencyBuckets(_ daemon: BenchDaemon) -> [(String, Double)] {
+        guard let text = try? httpGet(port: daemon.metricsPort, path: "/metrics") else { return [] }
+        return text.split(separator: "\n").filter { $0.hasPrefix("anomalyd_record_to_alert_seconds_bucket") }.compactMap { line in
+            guard let le = line.split(separator: "\"").dropFirst().first, let value = Double(line.split(separator: " ").last ?? "")
+            else { return nil }
+            return (String(le), value)
+        }
     }
 
     struct PublisherRun {

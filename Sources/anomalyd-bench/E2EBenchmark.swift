@@ -174,7 +174,7 @@ final class EndToEndBench {
         // The daemon's own view (receipt of the burst → alert sent) of this phase's alerts, to tell
         // its time from transport's.
         let after = Self.latencyBuckets(daemon)
-        if after.count == before.count || before.isEmpty, let total = after.last.map({ $0.1 - (before.last?.1 ?? 0) }), total > 0 {
+        if !before.isEmpty && after.count == before.count, let total = after.last.map({ $0.1 - (before.last?.1 ?? 0) }), total > 0 {
             let shares = after.enumerated().map { index, bucket in
                 "\(bucket.0) \(String(format: "%.3f", (bucket.1 - (before.isEmpty ? 0 : before[index].1)) / total))"
             }

@@ -51,8 +51,9 @@ struct Train: ParsableCommand {
         var group = try ModelCommand.group(config: config)
         let table = try CSVReader(fields: fields, exclude: exclude).read(contentsOf: data)
         guard !table.fieldNames.isEmpty else { throw CommandFailure("\(data) has no numeric field columns") }
-        // Every window enters the reservoir (before the first model nothing is anomalous), and
-        // nothing trains until asked.
+        // Every window enters the reservoir (every window before the first model does), and
+        // nothing trains until asked; nothing needs judging.
+        group.scoring.warmUpThreshold = 0
         group.training.minWindows = Int.max
         group.training.retrainEvery = .never
         group.training.reservoir = max(table.rowCount, 2)

@@ -80,3 +80,19 @@ private func run(
     }
     #expect(states == [.open, .ongoing, .ongoing])  // at 0, 300 and 600 seconds
 }
+
+@Test func restartedMeasuresKeepTheEpisodeButNotItsPeakOrLength() {
+    var tracker = AlertTracker(
+        seriesKey: "s", configuration: .init(minConsecutive: 1, resolveAfter: 3, repeatEvery: .infinity))
+    _ = run(&tracker, [true, true])  // severity 2, two anomalous windows
+    let id = tracker.episode?.id
+    #expect(tracker.episode?.peakSeverity == 2 && tracker.episode?.anomalousWindows == 2)
+    tracker.restartMeasures()
+    #expect(tracker.isOpen && tracker.episode?.id == id)
+    #expect(tracker.episode?.peakSeverity == 1 && tracker.episode?.anomalousWindows == 0)
+    let events = run(&tracker, [true, false, false, false], from: 3)
+    #expect(events.map(\.1) == [.resolved])  // the same episode goes on, then resolves
+    var idle = AlertTracker(seriesKey: "t")
+    idle.restartMeasures()
+    #expect(!idle.isOpen)
+}

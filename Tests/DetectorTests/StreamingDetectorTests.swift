@@ -166,6 +166,28 @@ import Testing
         #expect(sink.models.map(\.action) == [.trained])  // all 600 windows reached the reservoir
     }
 
+    /// An episode the warm-up check opened is taken over by the first model with its measures
+    /// restarted: the model's first window is reported against the threshold, not divided by the
+    /// warm-up spike's severity (another scale).
+    @Test func theFirstModelTakesOverAWarmUpEpisodeAfresh() throws {
+        var group = smallGroup()
+        group.alerts.minConsecutive = 1
+        group.alerts.resolveAfter = 30
+        let detector = StreamingDetector(groups: [group])
+        let sink = RecordingSink()
+        detector.sink = sink
+        var rng = SeededRandom(seed: 5)
+        var values = (0..<700).map { syntheticValue($0, rng: &rng) }
+        values[608] += 30  // window 593 of the 600 before the first model
+        try feed(detector, count: 700) { values[$0] }
+        #expect(sink.alerts.first?.model.version == 0 && sink.alerts.first?.event.state == .open)
+        let first = try #require(sink.results.first { $0.modelVersion == 1 })
+        #expect(first.alertOpen || sink.alerts.contains { $0.event.state == .resolved && $0.model.version == 1 })
+        let severity = first.score / first.threshold
+        #expect(abs(first.anomalyScore - (severity > 0 ? severity / (1 + severity) : 0)) < 1e-12)
+        #expect(sink.alerts.filter { $0.event.state == .open }.count == 1)
+    }
+
     /// Retraining swaps the model in (version 2) and windows inside the alert episode never
     /// reach the reservoir.
     @Test func retrainingSwapsModelsAndSkipsAlertWindows() throws {

@@ -1,4 +1,4 @@
-import Detector
+@testable import Detector
 import Testing
 
 @Suite struct WarmUpCheckTests {
@@ -31,14 +31,39 @@ import Testing
         #expect(check.medians[0] == 4.5)
     }
 
-    /// A constant context has no spread: the scale falls back to 10⁻³ of the level, so a step off
-    /// it is far out, and the same value is not.
-    @Test func constantContext() {
-        var check = WarmUpCheck(threshold: 6, window: 12, fields: 1)
-        var values = [Float](repeating: 5, count: 12)
-        let observed = [Float](repeating: 1, count: 12)
+    /// A context that sits on one value (a constant, an idle counter that ticks now and then)
+    /// has no spread to measure a change against: the field is not judged, whatever the change.
+    @Test func aContextWithoutSpreadIsNotJudged() {
+        var check = WarmUpCheck(threshold: 6, window: 40, fields: 1)
+        var values = [Float](repeating: 5, count: 40)
+        values[7] = 6  // one tick in 39: still 90 % one value
+        let observed = [Float](repeating: 1, count: 40)
+        values[39] = 500
         #expect(check.score(values: values, observed: observed) == 0)
-        values[11] = 5.1
-        #expect(abs(check.score(values: values, observed: observed) - 0.1 / 0.005) < 1e-2)
+        #expect(check.medians[0] == 5)
+    }
+
+    /// A 120-step window (the default; the standard library's sort would allocate from 64
+    /// elements): the heap sort puts the context in order, and the score matches the definition
+    /// computed with the standard library's sort.
+    @Test func aLongWindowMatchesTheDefinition() {
+        var rng = SeededRandom(seed: 3)
+        let values = (0..<120).map { _ in Float(rng.nextOpenUnit() * 10) }
+        let observed = [Float](repeating: 1, count: 120)
+        var check = WarmUpCheck(threshold: 6, window: 120, fields: 1)
+        let score = check.score(values: values, observed: observed)
+        let context = values.dropLast().sorted()
+        func quantile(_ q: Double) -> Double {
+            let position = q * Double(context.count - 1), lower = Int(position)
+            let upper = min(lower + 1, context.count - 1)
+            return Double(context[lower]) + Double(context[upper] - context[lower]) * (position - Double(lower))
+        }
+        let median = quantile(0.5)
+        let spread = max((quantile(0.75) - quantile(0.25)) / 1.349, (quantile(0.95) - quantile(0.05)) / 3.29)
+        #expect(abs(score - abs(Double(values[119]) - median) / spread) < 1e-3)
+
+        var shuffled = (0..<300).map { Float(($0 * 7919) % 300) }
+        shuffled.withUnsafeMutableBufferPointer { WarmUpCheck.heapSort($0) }
+        #expect(shuffled == (0..<300).map(Float.init))
     }
 }

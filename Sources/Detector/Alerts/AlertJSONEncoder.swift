@@ -67,7 +67,8 @@ public struct AlertJSONEncoder: Sendable {
         append(#"],"model":{"version":"#, to: &out)
         appendInteger(message.model.version, to: &out)
         append(#","trained_at":"#, to: &out)
-        appendString(message.model.trainedAt, to: &out)
+        // A warm-up alert (version 0) has no model: `null`, not an empty date.
+        if message.model.trainedAt.isEmpty { append("null", to: &out) } else { appendString(message.model.trainedAt, to: &out) }
         append(#"},"host":"#, to: &out)
         appendString(message.host, to: &out)
         out.append(UInt8(ascii: "}"))

@@ -24,7 +24,8 @@ public struct AlertMessage: Equatable, Sendable {
     public struct ModelInfo: Equatable, Sendable {
         /// The model version (increments on every retraining).
         public var version: Int
-        /// When it was trained, RFC 3339.
+        /// When it was trained, RFC 3339; empty (encoded as `null`) for version 0, a window judged
+        /// by the warm-up check before any model.
         public var trainedAt: String
 
         /// Creates model info.

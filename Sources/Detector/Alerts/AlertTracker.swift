@@ -46,6 +46,16 @@ public struct AlertTracker: Sendable {
         self.configuration = configuration
     }
 
+    /// Restarts the open episode's measures — its peak severity (at 1, the threshold) and its count
+    /// of anomalous windows — keeping its id and its messages. For a change of judge whose
+    /// severities are on another scale: a slot's first model taking over from the warm-up check.
+    public mutating func restartMeasures() {
+        guard var current = episode else { return }
+        current.peakSeverity = 1
+        current.anomalousWindows = 0
+        episode = current
+    }
+
     /// Whether an episode is open (the `alert` column of `anomalyd detect`).
     public var isOpen: Bool { episode != nil }
 

@@ -5,10 +5,15 @@
 ///
 /// A new group is thus watched from its first full window rather than only once `min_windows`
 /// windows have trained a model: a spike, a step or a dropout against the recent level alerts at
-/// once, and the windows it flags open an episode like any other. It sees one window at a time,
-/// so it knows nothing of daily patterns or of what is usual for the series: a high threshold (6σ
-/// by default) keeps it to the obvious, and its verdicts do not decide what the first model
-/// trains on (every window before it goes to the reservoir).
+/// once, and the windows it flags open an episode like any other (the first model then takes it
+/// over, its peak and length measured afresh). It sees one window at a time, so it knows nothing
+/// of daily patterns or of what is usual for the series: a high threshold (6σ by default) keeps
+/// it to the obvious, and its verdicts do not decide what the first model trains on (every window
+/// before it goes to the reservoir). A field is judged when its context holds at least
+/// ``minimumContext`` observed steps and is not 90 % one value (a constant or an idle counter has
+/// no spread to measure a change against); a window of fewer than 9 steps is never judged. The
+/// score is the largest over the fields, so with many fields a higher threshold keeps the same
+/// false-alarm rate.
 ///
 /// The buffers are allocated once (a group lays out its fields once); ``score(values:observed:)``
 /// does not allocate.
@@ -56,10 +61,15 @@ public struct WarmUpCheck: Sendable {
                     count += 1
                 }
                 guard count >= Self.minimumContext else { continue }
-                var sorted = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
-                sorted.sort()
-                let (median, spread) = RobustScaler.centreAndSpread(ofSorted: UnsafeBufferPointer(sorted))
+                let sorted = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+                Self.heapSort(sorted)
+                let context = UnsafeBufferPointer(sorted)
+                let (median, spread) = RobustScaler.centreAndSpread(ofSorted: context)
                 medians[f] = Double(median)
+                // A context that sits on one value 90 % of the time (a constant, an idle counter, a
+                // stepped gauge) has no spread to measure against: any change would be "infinitely"
+                // far, so such a field is left to the model.
+                guard RobustScaler.quantile(context, 0.95) > RobustScaler.quantile(context, 0.05) else { continue }
                 let x = values[newest + f]
                 guard observed[newest + f] > 0 && x.isFinite else { continue }
                 deviations[f] = Double(x - median) / Double(spread)
@@ -67,5 +77,27 @@ public struct WarmUpCheck: Sendable {
             }
         }
         return largest
+    }
+
+    /// Sorts in place, ascending. By hand, because this runs for every window before a model and
+    /// the standard library's sort (a merge sort) allocates a buffer for 64 elements or more.
+    static func heapSort(_ a: UnsafeMutableBufferPointer<Float>) {
+        func siftDown(_ start: Int, _ end: Int) {
+            var root = start
+            while 2 * root + 1 < end {
+                var child = 2 * root + 1
+                if child + 1 < end && a[child] < a[child + 1] { child += 1 }
+                guard a[root] < a[child] else { return }
+                a.swapAt(root, child)
+                root = child
+            }
+        }
+        let n = a.count
+        guard n > 1 else { return }
+        for start in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(start, n) }
+        for end in stride(from: n - 1, to: 0, by: -1) {
+            a.swapAt(0, end)
+            siftDown(0, end)
+        }
     }
 }

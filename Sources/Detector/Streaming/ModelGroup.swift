@@ -70,7 +70,7 @@ final class ModelGroup {
         contributions = [Float](repeating: 0, count: names.count)
         expected = [Float](repeating: 0, count: D)
         let warmUpThreshold = configuration.scoring.warmUpThreshold
-        if warmUpThreshold > 0 && configuration.window >= 2 {
+        if warmUpThreshold > 0 && configuration.window > WarmUpCheck.minimumContext {
             warmUp = WarmUpCheck(threshold: warmUpThreshold, window: configuration.window, fields: names.count)
         }
         if configuration.model == .shared {

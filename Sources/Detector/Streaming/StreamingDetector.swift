@@ -10,8 +10,9 @@
 /// ``VAE/Scorer`` in one BLAS batch per model, calibrates (``ScoreCalibration``), thresholds
 /// (``Threshold``, which learns from non-anomalous scores) and runs each series'
 /// ``AlertTracker``; results and alerts go to the ``sink``. Windows that are neither anomalous
-/// nor inside an alert episode enter the model's reservoir. Before a model exists a window
-/// scores 0 and never alerts.
+/// nor inside an alert episode enter the model's reservoir. Before a slot has a model, the group's
+/// ``WarmUpCheck`` judges its windows (all of which enter the reservoir), or with
+/// `warmup_threshold = 0` they score 0 and never alert.
 ///
 /// ## Training
 /// ``nextTrainingJob()`` returns a ``TrainingJob`` when a model is due (first at `min_windows`,
@@ -282,6 +283,14 @@ public final class StreamingDetector {
     }
 
     private func place(_ trained: TrainedModel, in slot: ModelSlot, group: ModelGroup) {
+        if slot.version == 0 && group.warmUp != nil {
+            // The model takes over episodes the warm-up check opened: their peak and length were
+            // measured in the check's units, which the model's severities are not comparable to.
+            for (s, tracker) in trackers where tracker.isOpen && states[s].group == group.index
+                && group.slots[states[s].slot] === slot {
+                trackers[s]?.restartMeasures()
+            }
+        }
         slot.install(trained, capacity: limits.batchCapacity)
         for (key, scaler) in trained.scalers {
             guard let s = index.id(of: key), states[s].group == group.index, group.slots[states[s].slot] === slot,

@@ -18,6 +18,9 @@ public struct WindowReservoir: Sendable {
     public private(set) var count = 0
     /// Windows ever appended.
     public private(set) var appended = 0
+    /// Windows the buffers were last reserved for: what they grow to, never past `capacity`
+    /// (their byte size is what malloc hands out for that, which may be more).
+    public private(set) var reservedWindows = 0
 
     /// An empty reservoir.
     public init(capacity: Int, windowSize: Int) {
@@ -43,6 +46,7 @@ public struct WindowReservoir: Sendable {
                 let windows = min(capacity, max(count + count / 2, 16))
                 values.reserveCapacity(windows * windowSize)
                 mask.reserveCapacity(windows * windowSize)
+                reservedWindows = windows
             }
             values.append(contentsOf: window)
             mask.append(contentsOf: windowMask)

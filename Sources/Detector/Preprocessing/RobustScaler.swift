@@ -31,9 +31,9 @@ public struct RobustScaler: Sendable, Equatable, Codable {
             for r in 0..<rows where !values[r * fields + f].isNaN { column.append(values[r * fields + f]) }
             guard !column.isEmpty else { continue }
             column.sort()
-            let (centre, spread) = column.withUnsafeBufferPointer { Self.centreAndSpread(ofSorted: $0) }
-            median[f] = centre
-            scale[f] = spread
+            let fitted = column.withUnsafeBufferPointer { Self.centreAndSpread(ofSorted: $0) }
+            median[f] = fitted.median
+            scale[f] = fitted.spread
         }
     }
 
@@ -43,17 +43,20 @@ public struct RobustScaler: Sendable, Equatable, Codable {
     /// one value with occasional excursions) the IQR collapses and would turn every ordinary
     /// excursion into a 40σ event, so the wider range sets the unit. Mostly-constant data (both 0)
     /// falls back to the mean absolute deviation, then to a floor relative to the level, so the
-    /// scale is always positive.
-    static func centreAndSpread(ofSorted column: UnsafeBufferPointer<Float>) -> (median: Float, spread: Float) {
+    /// scale is always positive; `fellBack` says so (the values sit on one value 90 % of the time).
+    static func centreAndSpread(ofSorted column: UnsafeBufferPointer<Float>)
+        -> (median: Float, spread: Float, fellBack: Bool)
+    {
         let q1 = quantile(column, 0.25), q2 = quantile(column, 0.5), q3 = quantile(column, 0.75)
         let wide = (quantile(column, 0.95) - quantile(column, 0.05)) / 3.29
         var spread = max((q3 - q1) / 1.349, wide)
-        if !(spread > 0) {
+        let fellBack = !(spread > 0)
+        if fellBack {
             var mad: Float = 0
             for v in column { mad += abs(v - q2) }
             spread = mad / Float(column.count) * 1.2533
         }
-        return (q2, max(spread, max(1e-6, abs(q2) * 1e-3)))
+        return (q2, max(spread, max(1e-6, abs(q2) * 1e-3)), fellBack)
     }
 
     /// Number of fields.

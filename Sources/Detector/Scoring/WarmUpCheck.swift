@@ -63,13 +63,12 @@ public struct WarmUpCheck: Sendable {
                 guard count >= Self.minimumContext else { continue }
                 let sorted = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
                 Self.heapSort(sorted)
-                let context = UnsafeBufferPointer(sorted)
-                let (median, spread) = RobustScaler.centreAndSpread(ofSorted: context)
+                let (median, spread, fellBack) = RobustScaler.centreAndSpread(ofSorted: UnsafeBufferPointer(sorted))
                 medians[f] = Double(median)
                 // A context that sits on one value 90 % of the time (a constant, an idle counter, a
-                // stepped gauge) has no spread to measure against: any change would be "infinitely"
-                // far, so such a field is left to the model.
-                guard RobustScaler.quantile(context, 0.95) > RobustScaler.quantile(context, 0.05) else { continue }
+                // stepped gauge) has no spread to measure against: its fallback scale would make any
+                // change "infinitely" far, so such a field is left to the model.
+                guard !fellBack else { continue }
                 let x = values[newest + f]
                 guard observed[newest + f] > 0 && x.isFinite else { continue }
                 deviations[f] = Double(x - median) / Double(spread)

@@ -49,6 +49,7 @@ extension GroupConfiguration {
             samples = \(scoring.samples)
             recent_steps = \(scoring.recentSteps)
             warmup_threshold = \(number(scoring.warmUpThreshold))
+            range_factor = \(number(scoring.rangeFactor))
 
             [group.threshold]
             method = \(string(threshold.method.rawValue))

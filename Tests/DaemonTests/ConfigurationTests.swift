@@ -52,6 +52,7 @@ import Testing
             seed = 7
             [group.scoring]
             warmup_threshold = 8
+            range_factor = 1
             [group.threshold]
             method = "quantile"
             quantile = 0.99
@@ -76,6 +77,7 @@ import Testing
         #expect(pumps.vae.hidden == [64, 32] && pumps.vae.latent == 4 && pumps.vae.beta == 1.0)
         #expect(pumps.training.retrainEvery == .everyWindows(5000) && pumps.training.seed == 7)
         #expect(pumps.scoring.warmUpThreshold == 8 && configuration.groups[1].scoring.warmUpThreshold == 6)
+        #expect(pumps.scoring.rangeFactor == 1 && configuration.groups[1].scoring.rangeFactor == 8)
         #expect(pumps.threshold.method == .quantile && pumps.threshold.quantile == 0.99)
         #expect(pumps.alerts.repeatEvery == 3600)
         #expect(configuration.groups[1].training.retrainEvery == .never)
@@ -95,6 +97,7 @@ import Testing
             epochz = 3
             [group.scoring]
             warmup_threshold = -1
+            range_factor = 0.5
             [group.threshold]
             method = "magic"
             [colour]
@@ -108,7 +111,7 @@ import Testing
             #expect(keys == [
                 "input.bnid", "input.max_message_bytes", "output.send_hwm", "group[0].window",
                 "group[0].training.retrain_every", "group[0].training.epochz", "group[0].scoring.warmup_threshold",
-                "group[0].threshold.method",
+                "group[0].scoring.range_factor", "group[0].threshold.method",
                 "colour",
             ])
             #expect(error.description.contains("test.toml: input.bnid: unknown key"))

@@ -1,3 +1,4 @@
+import Foundation
 import Detector
 import Testing
 
@@ -24,5 +25,67 @@ import Testing
     @Test func identityWithoutData() {
         let scaler = RobustScaler(fitting: [.nan, .nan], fields: 1)
         #expect(scaler.median == [0] && scaler.scale == [1])
+    }
+
+    /// A fitted scaler keeps each field's training range (NaN ignored; a field without values
+    /// is unbounded); `withoutRange()` and the identity have none.
+    @Test func keepsTheRangeItWasFittedOn() {
+        let scaler = RobustScaler(fitting: [3, .nan, -2, .nan, 7, .nan], fields: 2)
+        #expect(scaler.minimum == [-2, -.greatestFiniteMagnitude])
+        #expect(scaler.maximum == [7, .greatestFiniteMagnitude])
+        #expect(scaler.withoutRange().minimum == nil && scaler.withoutRange().maximum == nil)
+        #expect(scaler.withoutRange().median == scaler.median)
+        #expect(RobustScaler(fields: 1).minimum == nil)
+    }
+
+    /// The range travels in model files' `normalization` JSON; files written before it was kept
+    /// still load, without a range.
+    @Test func rangeRoundTripsThroughJSONAndOlderJSONLoads() throws {
+        let scaler = RobustScaler(fitting: [1, 2, 3, 40], fields: 1)
+        let decoded = try JSONDecoder().decode(RobustScaler.self, from: try JSONEncoder().encode(scaler))
+        #expect(decoded == scaler && decoded.maximum == [40])
+        let older = try JSONDecoder().decode(RobustScaler.self, from: Data(#"{"median":[2],"scale":[1.5],"clip":10}"#.utf8))
+        #expect(older.median == [2] && older.minimum == nil && older.maximum == nil)
+    }
+}
+
+/// ``RangeCheck``: beyond the range by more than a tenth of it, any observed field.
+@Suite struct RangeCheckTests {
+    private func outside(_ values: [Float], observed: [Float]? = nil, minimum: [Float], maximum: [Float]) -> Bool {
+        let mask = observed ?? [Float](repeating: 1, count: values.count)
+        var bounds = [UInt8](repeating: 0, count: values.count * RangeCheck.bytesPerField)
+        return bounds.withUnsafeMutableBytes { b in
+            for f in values.indices {
+                RangeCheck.store(minimum: minimum[f], maximum: maximum[f], field: f, in: b.baseAddress!)
+            }
+            return RangeCheck.isOutside(newest: values, observed: mask, fields: values.count, bounds: b.baseAddress!)
+        }
+    }
+
+    @Test func aTenthOfTheRangeIsSlack() {
+        // Range [0, 10]: the bounds widen by 1 on each side.
+        #expect(!outside([10.9], minimum: [0], maximum: [10]))
+        #expect(!outside([11], minimum: [0], maximum: [10]))
+        #expect(outside([11.02], minimum: [0], maximum: [10]))
+        #expect(!outside([-1], minimum: [0], maximum: [10]))
+        #expect(outside([-1.02], minimum: [0], maximum: [10]))
+        // A constant training field: any other value is outside.
+        #expect(outside([5.01], minimum: [5], maximum: [5]) && !outside([5], minimum: [5], maximum: [5]))
+    }
+
+    @Test func anyObservedFieldCountsAndUnboundedFieldsNever() {
+        #expect(outside([5, 30], minimum: [0, 0], maximum: [10, 10]))
+        #expect(!outside([5, 30], observed: [1, 0], minimum: [0, 0], maximum: [10, 10]))
+        #expect(!outside([1e6, -1e6], minimum: [-.infinity, -.greatestFiniteMagnitude], maximum: [.infinity, 7e4]))
+    }
+
+    /// Bounds are half precision in robust σ: 11 bits, ±65,504 at most.
+    @Test func boundsAreKeptToHalfPrecision() {
+        var bytes = [UInt8](repeating: 0, count: RangeCheck.bytesPerField)
+        bytes.withUnsafeMutableBytes { b in
+            RangeCheck.store(minimum: -3.14159, maximum: 1e5, field: 0, in: b.baseAddress!)
+            let (low, high) = RangeCheck.bounds(field: 0, in: UnsafeRawPointer(b.baseAddress!))
+            #expect(abs(low + 3.14159) < 3.14159 / 1024 && high == .infinity)
+        }
     }
 }

@@ -188,6 +188,34 @@ import Testing
         #expect(sink.alerts.filter { $0.event.state == .open }.count == 1)
     }
 
+    /// A newest step outside its series' training range counts `range_factor` times (RangeCheck):
+    /// the same stream through a detector with the check off scores every window alike, except
+    /// the one whose newest value jumps past the sine's range, whose severity is 8 times as large.
+    @Test func aValueOutsideTheTrainingRangeCountsRangeFactorTimes() throws {
+        var rng = SeededRandom(seed: 9)
+        var values = (0..<800).map { syntheticValue($0, rng: &rng) }
+        values[700] = 17  // the sine with its noise spans about 6.4 to 13.6
+        var results: [[WindowResult]] = []
+        for factor in [8.0, 1.0] {
+            var group = smallGroup()
+            group.scoring.rangeFactor = factor
+            let detector = StreamingDetector(groups: [group])
+            let sink = RecordingSink()
+            detector.sink = sink
+            try feed(detector, count: 800) { values[$0] }
+            results.append(sink.results.filter { $0.modelVersion == 1 })
+        }
+        let (on, off) = (results[0], results[1])
+        #expect(on.count == 185 && on.map(\.sequence) == off.map(\.sequence))
+        for (a, b) in zip(on, off) where a.sequence != 700 {
+            #expect(a.score == b.score && a.threshold == b.threshold)
+        }
+        let a = try #require(on.first { $0.sequence == 700 }), b = try #require(off.first { $0.sequence == 700 })
+        #expect(b.score > 0 && a.threshold == b.threshold)
+        #expect(abs(a.score / a.threshold - 8 * b.score / b.threshold) < 1e-9 * a.score / a.threshold)
+        #expect(a.isAnomalous)
+    }
+
     /// Retraining swaps the model in (version 2) and windows inside the alert episode never
     /// reach the reservoir.
     @Test func retrainingSwapsModelsAndSkipsAlertWindows() throws {

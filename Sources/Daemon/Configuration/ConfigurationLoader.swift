@@ -146,6 +146,7 @@ extension GroupConfiguration {
             v.int("samples", &g.scoring.samples, range: 1...1024)
             v.int("recent_steps", &g.scoring.recentSteps, range: 0...100_000)
             v.double("warmup_threshold", &g.scoring.warmUpThreshold, range: 0...1e6)
+            v.double("range_factor", &g.scoring.rangeFactor, range: 1...1e6)
         }
         t.table("threshold") { v in
             v.choice("method", &g.threshold.method)

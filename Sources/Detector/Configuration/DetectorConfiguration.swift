@@ -108,6 +108,9 @@ public struct ScoringSettings: Sendable, Equatable {
     /// Until a model slot has its first model, its windows are judged by ``WarmUpCheck`` against
     /// this many robust σ; 0 leaves them unjudged (score 0) until then.
     public var warmUpThreshold = 6.0
+    /// A window whose newest step lies outside its series' training range (``RangeCheck``) has
+    /// its severity multiplied by this; 1 turns the check off.
+    public var rangeFactor = 8.0
     /// Defaults.
     public init() {}
 }

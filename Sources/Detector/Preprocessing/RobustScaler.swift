@@ -4,6 +4,10 @@
 /// field does not divide by zero. Scaled training values are clipped to ±`clip` before training,
 /// so that a few extreme points do not dominate the model; scoring uses unclipped values, so an
 /// extreme point still scores as extreme.
+///
+/// A fitted scaler also keeps the range of the values it was fitted on (``minimum`` and
+/// ``maximum``): the detector's range check (``RangeCheck``) asks whether a new value lies
+/// beyond everything the model was trained on.
 public struct RobustScaler: Sendable, Equatable, Codable {
     /// Per-field centre.
     public private(set) var median: [Float]
@@ -11,6 +15,12 @@ public struct RobustScaler: Sendable, Equatable, Codable {
     public private(set) var scale: [Float]
     /// Bound applied by `clipped` to scaled training values.
     public var clip: Float
+    /// Per-field smallest and largest fitted value (raw units), or nil when the scaler knows no
+    /// range: an identity scaler, one fitted on too little to say (``withoutRange()``), or one
+    /// read from a model file written before ranges were kept. A field without values has
+    /// ±`Float.greatestFiniteMagnitude`, which nothing lies beyond.
+    public private(set) var minimum: [Float]?
+    public private(set) var maximum: [Float]?
 
     /// An identity scaler for `fields` fields.
     public init(fields: Int, clip: Float = 10) {
@@ -23,6 +33,9 @@ public struct RobustScaler: Sendable, Equatable, Codable {
     public init(fitting values: [Float], fields: Int, clip: Float = 10) {
         precondition(fields > 0 && values.count % fields == 0)
         self.init(fields: fields, clip: clip)
+        var minimum = [Float](repeating: -.greatestFiniteMagnitude, count: fields)
+        var maximum = [Float](repeating: .greatestFiniteMagnitude, count: fields)
+        defer { (self.minimum, self.maximum) = (minimum, maximum) }
         let rows = values.count / fields
         var column: [Float] = []
         column.reserveCapacity(rows)
@@ -31,6 +44,8 @@ public struct RobustScaler: Sendable, Equatable, Codable {
             for r in 0..<rows where !values[r * fields + f].isNaN { column.append(values[r * fields + f]) }
             guard !column.isEmpty else { continue }
             column.sort()
+            // ±∞ are not a range (and JSON cannot hold them); such a field stays unbounded.
+            if column.first!.isFinite && column.last!.isFinite { (minimum[f], maximum[f]) = (column.first!, column.last!) }
             let fitted = column.withUnsafeBufferPointer { Self.centreAndSpread(ofSorted: $0) }
             median[f] = fitted.median
             scale[f] = fitted.spread
@@ -61,6 +76,14 @@ public struct RobustScaler: Sendable, Equatable, Codable {
 
     /// Number of fields.
     public var fields: Int { median.count }
+
+    /// The same scaling without a range: for a scaler fitted on one window (a series a shared
+    /// model has not seen yet), whose extremes say nothing about what the model was trained on.
+    public func withoutRange() -> RobustScaler {
+        var copy = self
+        (copy.minimum, copy.maximum) = (nil, nil)
+        return copy
+    }
 
     /// Scales one value of field `field`.
     @inline(__always)

@@ -142,6 +142,12 @@ public struct ScoreCalibration: Codable, Equatable, Sendable {
         threshold > 0 ? score / threshold : 1 + score - threshold
     }
 
+    /// The score whose ``severity(score:threshold:)`` is `severity`: its inverse.
+    @inline(__always)
+    public static func score(severity: Double, threshold: Double) -> Double {
+        threshold > 0 ? severity * threshold : threshold + severity - 1
+    }
+
     /// The anomaly score in [0, 1] reported per row by `anomalyd detect`:
     /// `s⁴ / (1 + s⁴)` of the severity `s` (clamped at 0), so it is 0.5 exactly at the threshold,
     /// rises monotonically with the score (≈ 0.82 at 1.46× the threshold, ≈ 0.94 at 2×), and

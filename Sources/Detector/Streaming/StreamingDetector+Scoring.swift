@@ -111,7 +111,19 @@ extension StreamingDetector {
                 var score = parts.combined
                 if flat >= 1 && threshold.isFinite {
                     anomalous = true
-                    score = max(score, threshold > 0 ? flat * threshold : threshold + flat - 1)
+                    score = max(score, ScoreCalibration.score(severity: flat, threshold: threshold))
+                }
+                // Outside the series' training range (RangeCheck) the severity counts `range_factor`
+                // times. SPOT has seen the model's own score above, as for any window it judged.
+                let factor = group.configuration.scoring.rangeFactor
+                if factor > 1 && threshold.isFinite {
+                    let severity = ScoreCalibration.severity(score: score, threshold: threshold)
+                    let newest = k * D + (group.configuration.window - 1) * F
+                    if severity > 0 && RangeCheck.isOutside(newest: batch.inputs + newest, observed: batch.masks + newest,
+                                                            fields: F, bounds: group.bounds(states[s].row)) {
+                        score = ScoreCalibration.score(severity: severity * factor, threshold: threshold)
+                        anomalous = anomalous || severity * factor > 1
+                    }
                 }
                 verdict = (score, threshold, anomalous)
             } else if let threshold = group.warmUp?.threshold {
@@ -208,7 +220,7 @@ extension StreamingDetector {
             if group.scaler(seriesRow) == nil {
                 var raw = [Float](repeating: .nan, count: D)  // once per series
                 for j in 0..<D where batch.observed[row * D + j] > 0 { raw[j] = batch.values[row * D + j] }
-                group.setScaler(seriesRow, RobustScaler(fitting: raw, fields: F))
+                group.setScaler(seriesRow, RobustScaler(fitting: raw, fields: F).withoutRange())
             }
         }
         // Over raw pointers, hoisted out of the loop: this runs for every value of every window

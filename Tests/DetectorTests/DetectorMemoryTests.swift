@@ -41,6 +41,26 @@ import Testing
         print("memory.bytes_per_series.w\(window)x\(fieldCount) \(memory.bytesPerSeries) bytes")
     }
 
+    /// The range check's bounds cost 4 bytes per field and series; with the check off
+    /// (`range_factor = 1`) they are not kept. (Slabs grow by 256 KiB chunks: over 20,000 series
+    /// the rounding is under 14 bytes a series.)
+    @Test func rangeBoundsCostFourBytesPerFieldOnlyWithTheCheck() {
+        let window = 16, fieldCount = 16, series = 20_000
+        var bytes: [Int] = []
+        for factor in [8.0, 1.0] {
+            var g = group(window: window)
+            g.scoring.rangeFactor = factor
+            let detector = StreamingDetector(groups: [g], limits: DetectorLimits(maxSeries: 100_000, maxFields: 64))
+            for s in 0..<series {
+                let record = TestRecord(series: "host-\(s)", time: 1_700_000_000, fields: fields(fieldCount, Double(s)))
+                #expect(detector.ingest(record, receivedAt: 0) == .accepted)
+            }
+            bytes.append(detector.memoryFootprint.windowBytes)
+        }
+        let perSeries = Double(bytes[0] - bytes[1]) / Double(series)
+        #expect(abs(perSeries - Double(4 * fieldCount)) < 14, "\(perSeries) bytes a series")
+    }
+
     @Test func stepInferenceBuffersAreReleasedOnceTheStepIsKnown() {
         let detector = StreamingDetector(groups: [group(window: 32, step: .automatic)])
         func feed(_ points: Range<Int>) {

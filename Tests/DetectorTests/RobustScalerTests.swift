@@ -53,39 +53,37 @@ import Testing
 @Suite struct RangeCheckTests {
     private func outside(_ values: [Float], observed: [Float]? = nil, minimum: [Float], maximum: [Float]) -> Bool {
         let mask = observed ?? [Float](repeating: 1, count: values.count)
-        var bounds = [UInt8](repeating: 0, count: values.count * RangeCheck.bytesPerField)
-        return bounds.withUnsafeMutableBytes { b in
-            for f in values.indices {
-                RangeCheck.store(minimum: minimum[f], maximum: maximum[f], field: f, in: b.baseAddress!)
-            }
-            return RangeCheck.isOutside(newest: values, observed: mask, fields: values.count, bounds: b.baseAddress!)
-        }
+        let bounds = values.indices.map { RangeCheck.packed(minimum: minimum[$0], maximum: maximum[$0]) }
+        return RangeCheck.isOutside(newest: values, observed: mask, fields: values.count, bounds: bounds)
     }
 
     @Test func aTenthOfTheRangeIsSlack() {
-        // Range [0, 10]: the bounds widen by 1 on each side.
-        #expect(!outside([10.9], minimum: [0], maximum: [10]))
-        #expect(!outside([11], minimum: [0], maximum: [10]))
-        #expect(outside([11.02], minimum: [0], maximum: [10]))
-        #expect(!outside([-1], minimum: [0], maximum: [10]))
-        #expect(outside([-1.02], minimum: [0], maximum: [10]))
+        // Range [−2, 8] (exact in 8 bits): the bounds widen by 1 on each side.
+        #expect(!outside([8.9], minimum: [-2], maximum: [8]))
+        #expect(!outside([9], minimum: [-2], maximum: [8]))
+        #expect(outside([9.01], minimum: [-2], maximum: [8]))
+        #expect(!outside([-3], minimum: [-2], maximum: [8]))
+        #expect(outside([-3.01], minimum: [-2], maximum: [8]))
         // A constant training field: any other value is outside.
-        #expect(outside([5.01], minimum: [5], maximum: [5]) && !outside([5], minimum: [5], maximum: [5]))
+        #expect(outside([0.01], minimum: [0], maximum: [0]) && !outside([0], minimum: [0], maximum: [0]))
     }
 
     @Test func anyObservedFieldCountsAndUnboundedFieldsNever() {
         #expect(outside([5, 30], minimum: [0, 0], maximum: [10, 10]))
         #expect(!outside([5, 30], observed: [1, 0], minimum: [0, 0], maximum: [10, 10]))
-        #expect(!outside([1e6, -1e6], minimum: [-.infinity, -.greatestFiniteMagnitude], maximum: [.infinity, 7e4]))
+        #expect(!outside([1e30, -1e30], minimum: [-.infinity, -.greatestFiniteMagnitude],
+                         maximum: [.infinity, .greatestFiniteMagnitude]))
     }
 
-    /// Bounds are half precision in robust σ: 11 bits, ±65,504 at most.
-    @Test func boundsAreKeptToHalfPrecision() {
-        var bytes = [UInt8](repeating: 0, count: RangeCheck.bytesPerField)
-        bytes.withUnsafeMutableBytes { b in
-            RangeCheck.store(minimum: -3.14159, maximum: 1e5, field: 0, in: b.baseAddress!)
-            let (low, high) = RangeCheck.bounds(field: 0, in: UnsafeRawPointer(b.baseAddress!))
-            #expect(abs(low + 3.14159) < 3.14159 / 1024 && high == .infinity)
+    /// Each bound keeps a Float's upper 16 bits, rounded outwards: never narrower than the
+    /// range, wider by under 0.8 %; huge bounds stay finite.
+    @Test func boundsAreRoundedOutwards() {
+        for (low, high): (Float, Float) in [(-3.14159, 2.71828), (-1e-3, 7e4), (-1e30, 1e30), (-0, 0), (-1, 1)] {
+            let (l, h) = RangeCheck.unpacked(RangeCheck.packed(minimum: low, maximum: high))
+            #expect(l <= low && h >= high)
+            #expect(abs(l - low) <= abs(low) / 128 && abs(h - high) <= abs(high) / 128)
+            #expect(l.isFinite && h.isFinite)
         }
+        #expect(RangeCheck.unpacked(RangeCheck.packed(minimum: -.greatestFiniteMagnitude, maximum: 1)).minimum == -.infinity)
     }
 }

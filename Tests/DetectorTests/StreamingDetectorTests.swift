@@ -189,31 +189,43 @@ import Testing
     }
 
     /// A newest step outside its series' training range counts `range_factor` times (RangeCheck):
-    /// the same stream through a detector with the check off scores every window alike, except
-    /// the one whose newest value jumps past the sine's range, whose severity is 8 times as large.
+    /// the same stream through a detector with the check off scores every window alike except
+    /// those whose newest value lies past the sine's range. One jumps far (anomalous either way,
+    /// 8 times as severe with the check); one barely leaves the range at the sine's crest, which
+    /// the model finds unusual but below its threshold, and only the check makes it an alert.
     @Test func aValueOutsideTheTrainingRangeCountsRangeFactorTimes() throws {
         var rng = SeededRandom(seed: 9)
         var values = (0..<800).map { syntheticValue($0, rng: &rng) }
-        values[700] = 17  // the sine with its noise spans about 6.4 to 13.6
+        values[684] = 14.6  // the crest is 13; the sine with its noise spans about 6.4 to 13.6
+        values[740] = 17  // at 8.5 on the sine
         var results: [[WindowResult]] = []
+        var alerts: [[Int]] = []
         for factor in [8.0, 1.0] {
             var group = smallGroup()
             group.scoring.rangeFactor = factor
+            group.alerts.minConsecutive = 1
             let detector = StreamingDetector(groups: [group])
             let sink = RecordingSink()
             detector.sink = sink
             try feed(detector, count: 800) { values[$0] }
             results.append(sink.results.filter { $0.modelVersion == 1 })
+            alerts.append(sink.alerts.filter { $0.event.state == .open }.map { Int(($0.event.time - 1_700_000_000) / 60) })
         }
         let (on, off) = (results[0], results[1])
         #expect(on.count == 185 && on.map(\.sequence) == off.map(\.sequence))
-        for (a, b) in zip(on, off) where a.sequence != 700 {
+        for (a, b) in zip(on, off) where a.sequence != 684 && a.sequence != 740 {
             #expect(a.score == b.score && a.threshold == b.threshold)
         }
-        let a = try #require(on.first { $0.sequence == 700 }), b = try #require(off.first { $0.sequence == 700 })
-        #expect(b.score > 0 && a.threshold == b.threshold)
-        #expect(abs(a.score / a.threshold - 8 * b.score / b.threshold) < 1e-9 * a.score / a.threshold)
-        #expect(a.isAnomalous)
+        for sequence in [684, 740] {
+            let a = try #require(on.first { $0.sequence == sequence }), b = try #require(off.first { $0.sequence == sequence })
+            #expect(b.score > 0 && a.threshold == b.threshold)
+            #expect(abs(a.score / a.threshold - 8 * b.score / b.threshold) < 1e-9 * a.score / a.threshold)
+            #expect(a.isAnomalous)
+        }
+        let crest = try #require(off.first { $0.sequence == 684 })
+        #expect(!crest.isAnomalous && crest.score / crest.threshold > 1.0 / 8)
+        // The same episodes otherwise (the far jump, then windows with it in their context).
+        #expect(alerts[1].first == 740 && alerts[0] == [684] + alerts[1])
     }
 
     /// Retraining swaps the model in (version 2) and windows inside the alert episode never

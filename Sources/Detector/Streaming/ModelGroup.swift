@@ -22,9 +22,9 @@ final class ModelGroup {
     /// thread while ingest fills ``filling``; the two swap at each flush.
     var batch: WindowBatch
     /// One row per series: its window ring (`window × fields` floats), then its scaler's
-    /// median and scale (`fields` floats each; scale NaN while it has none), then the range of its
-    /// training values in the scaler's units (``RangeCheck``: two `Float16` per field, packed
-    /// into `fields` floats; ±∞ when the scaler has no range).
+    /// median and scale (`fields` floats each; scale NaN while it has none), then, with the range
+    /// check on (`range_factor` > 1), the range of its training values in the scaler's units
+    /// (``RangeCheck``: both bounds of a field packed into one float; ±∞ without a range).
     private(set) var slab = WindowSlab(rowFloats: 1)
     /// The alert settings of every series' ``AlertTracker``.
     let alertConfiguration: AlertTracker.Configuration
@@ -68,7 +68,7 @@ final class ModelGroup {
         let scratchSize = configuration.scoring.recentSteps > 0 ? B * D : 1
         batch = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize)
         filling = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize)
-        slab = WindowSlab(rowFloats: D + 3 * names.count)
+        slab = WindowSlab(rowFloats: D + (checksRange ? 3 : 2) * names.count)
         contributions = [Float](repeating: 0, count: names.count)
         expected = [Float](repeating: 0, count: D)
         let warmUpThreshold = configuration.scoring.warmUpThreshold
@@ -94,14 +94,17 @@ final class ModelGroup {
         return scale[0].isNaN ? nil : (median, scale)
     }
 
-    /// The ``RangeCheck`` bounds of slab row `row` (fields × 2 `Float16`), valid once it has a
-    /// scaler.
+    /// Whether windows get the ``RangeCheck`` (`range_factor` > 1), so series rows hold bounds.
+    var checksRange: Bool { configuration.scoring.rangeFactor > 1 }
+
+    /// The ``RangeCheck`` bounds of slab row `row`, (fields) packed floats: valid once it has a
+    /// scaler, and only with ``checksRange``.
     @inline(__always)
-    func bounds(_ row: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer(slab.row(row) + windowSize + 2 * fields.count)
+    func bounds(_ row: Int) -> UnsafeMutablePointer<Float> {
+        slab.row(row) + windowSize + 2 * fields.count
     }
 
-    /// Sets the scaler of slab row `row`, with its range.
+    /// Sets the scaler of slab row `row`, with its range when the group checks ranges.
     func setScaler(_ row: Int, _ scaler: RobustScaler) {
         let F = fields.count
         precondition(scaler.fields == F, "scaler of \(scaler.fields) fields for a group of \(F)")
@@ -109,9 +112,13 @@ final class ModelGroup {
         for f in 0..<F {
             median[f] = scaler.median[f]
             scale[f] = scaler.scale[f]
+        }
+        guard checksRange else { return }
+        let bounds = bounds(row)
+        for f in 0..<F {
             let low = scaler.minimum.map { scaler.scaled($0[f], field: f) } ?? -.infinity
             let high = scaler.maximum.map { scaler.scaled($0[f], field: f) } ?? .infinity
-            RangeCheck.store(minimum: low, maximum: high, field: f, in: bounds(row))
+            bounds[f] = RangeCheck.packed(minimum: low, maximum: high)
         }
     }
 

@@ -3,7 +3,7 @@
 public struct DetectorMemory: Equatable, Sendable {
     /// Series held.
     public var series = 0
-    /// Window rings and scalers: every group's ``WindowSlab`` chunks.
+    /// Window rings, scalers and ranges: every group's ``WindowSlab`` chunks.
     public var windowBytes = 0
     /// The fixed per-series state (time grid, group, slot, row, stride counter) and any step
     /// inference buffers still held.

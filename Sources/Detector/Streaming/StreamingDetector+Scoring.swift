@@ -116,7 +116,7 @@ extension StreamingDetector {
                 // Outside the series' training range (RangeCheck) the severity counts `range_factor`
                 // times. SPOT has seen the model's own score above, as for any window it judged.
                 let factor = group.configuration.scoring.rangeFactor
-                if factor > 1 && threshold.isFinite {
+                if group.checksRange && threshold.isFinite {
                     let severity = ScoreCalibration.severity(score: score, threshold: threshold)
                     let newest = k * D + (group.configuration.window - 1) * F
                     if severity > 0 && RangeCheck.isOutside(newest: batch.inputs + newest, observed: batch.masks + newest,

@@ -48,13 +48,18 @@ public struct TrainingJob: Sendable {
         guard n >= 2 else { throw VAEError.notEnoughData(n) }
 
         // 1. Per-series scalers on the series' own raw values.
+        // A series with fewer windows than a window has steps (a shared model's latecomer) has
+        // too little history for its extremes to mean anything: no range (RangeCheck).
         var scalerBySeries: [RobustScaler] = []
         for s in seriesKeys.indices {
             var rows: [Float] = []
+            var windowCount = 0
             for w in 0..<n where windowSeries[w] == Int32(s) {
                 for j in 0..<D { rows.append(mask[w * D + j] > 0 ? windows[w * D + j] : .nan) }
+                windowCount += 1
             }
-            scalerBySeries.append(rows.isEmpty ? RobustScaler(fields: F) : RobustScaler(fitting: rows, fields: F))
+            let scaler = rows.isEmpty ? RobustScaler(fields: F) : RobustScaler(fitting: rows, fields: F)
+            scalerBySeries.append(windowCount >= config.window ? scaler : scaler.withoutRange())
         }
 
         // 2. Normalised, clipped training inputs.

@@ -1,5 +1,5 @@
 /// Fixed-size float rows for every series of a group, back to back in chunks of about 256 KiB:
-/// each row is one series' window ring followed by its scaler (see ``ModelGroup``).
+/// each row is one series' window ring followed by its scaler and range (see ``ModelGroup``).
 ///
 /// One allocation per chunk instead of one (or three) per series: no per-series object header
 /// or malloc overhead, and growing never copies what is already held (a doubling array would

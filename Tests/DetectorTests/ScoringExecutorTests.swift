@@ -35,10 +35,8 @@ import Testing
     ///   where the others flush and finish, as the daemon does once the input is drained.
     func run(executor: ThreadExecutor?, groups: [GroupConfiguration] = [smallGroup()],
              eager: Bool = false) throws -> RecordingSink {
-        let detector = StreamingDetector(groups: groups, limits: DetectorLimits(batchCapacity: 32))
+        let (detector, sink) = recordingDetector(groups, limits: DetectorLimits(batchCapacity: 32))
         detector.scoringExecutor = executor
-        let sink = RecordingSink()
-        detector.sink = sink
         var rng = SeededRandom(seed: 3)
         for i in 0..<1200 {
             for s in 0..<4 {

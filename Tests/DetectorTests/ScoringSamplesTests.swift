@@ -49,9 +49,7 @@ import VAE
         func run(samples: Int) throws -> [WindowResult] {
             var group = smallGroup()
             group.scoring.samples = samples
-            let detector = StreamingDetector(groups: [group])
-            let sink = RecordingSink()
-            detector.sink = sink
+            let (detector, sink) = recordingDetector([group])
             try feed(detector, count: values.count) { values[$0] }
             return sink.results.filter { $0.modelVersion > 0 }
         }

@@ -28,9 +28,7 @@ import Testing
     @Test func fieldsAreMappedByNameWhateverTheirOrder() {
         var group = smallGroup()
         group.window = 2
-        let detector = StreamingDetector(groups: [group])
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([group])
         _ = detector.ingest(TestRecord(series: "a", time: 0, fields: [("x", 1), ("y", 2)]), receivedAt: 0)
         _ = detector.ingest(TestRecord(series: "a", time: 60, fields: [("y", 20), ("x", 10)]), receivedAt: 0)
         #expect(detector.fields(ofGroup: 0) == ["x", "y"])
@@ -45,9 +43,7 @@ import Testing
         var group = smallGroup()
         group.window = 4
         group.stride = 3
-        let detector = StreamingDetector(groups: [group], limits: DetectorLimits(batchCapacity: 2))
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([group], limits: DetectorLimits(batchCapacity: 2))
         for i in 0..<13 {
             _ = detector.ingest(TestRecord(series: "a", time: Double(i) * 60, fields: [("v", Double(i))]), receivedAt: 0)
         }
@@ -66,9 +62,7 @@ import Testing
     @Test func syntheticAnomaliesAlertAtTheRightTimes() throws {
         var group = smallGroup()
         group.training.retrainEvery = .everyWindows(100_000)  // scheduled far off: only a new normal retrains
-        let detector = StreamingDetector(groups: [group])
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([group])
         var rng = SeededRandom(seed: 7)
         let clean = (0..<3000).map { syntheticValue($0, rng: &rng) }
         var values = clean
@@ -100,9 +94,7 @@ import Testing
     /// `retrain_every = "never"` trains once and freezes (SPEC §5; `detect --train-rows` relies
     /// on it): not even a new normal retrains it.
     @Test func aFrozenModelIsNeverRetrained() throws {
-        let detector = StreamingDetector(groups: [smallGroup()])
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([smallGroup()])
         var rng = SeededRandom(seed: 7)
         var values = (0..<3000).map { syntheticValue($0, rng: &rng) }
         for i in 2496..<2800 { values[i] = values[2496] }  // a flat-line far longer than four window lengths
@@ -112,9 +104,7 @@ import Testing
     }
 
     @Test func cleanStreamRaisesNoAlert() throws {
-        let detector = StreamingDetector(groups: [smallGroup()])
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([smallGroup()])
         var rng = SeededRandom(seed: 11)
         let values = (0..<2000).map { syntheticValue($0, rng: &rng) }
         try feed(detector, count: 2000) { values[$0] }
@@ -128,9 +118,7 @@ import Testing
     @Test func noScoreBeforeTheFirstModelWithoutWarmUp() throws {
         var group = smallGroup()
         group.scoring.warmUpThreshold = 0
-        let detector = StreamingDetector(groups: [group])
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([group])
         try feed(detector, count: 500) { Double($0 % 7) }
         #expect(sink.results.count == 500 - 15)
         #expect(sink.results.allSatisfy { $0.score == 0 && $0.anomalyScore == 0 && !$0.alertOpen && $0.modelVersion == 0 })
@@ -142,9 +130,7 @@ import Testing
     @Test func warmUpCheckJudgesWindowsBeforeTheFirstModel() throws {
         var group = smallGroup()
         group.alerts.minConsecutive = 1
-        let detector = StreamingDetector(groups: [group])
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([group])
         var rng = SeededRandom(seed: 5)
         var values = (0..<500).map { syntheticValue($0, rng: &rng) }
         values[300] += 15
@@ -173,9 +159,7 @@ import Testing
         var group = smallGroup()
         group.alerts.minConsecutive = 1
         group.alerts.resolveAfter = 30
-        let detector = StreamingDetector(groups: [group])
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([group])
         var rng = SeededRandom(seed: 5)
         var values = (0..<700).map { syntheticValue($0, rng: &rng) }
         values[608] += 30  // window 593 of the 600 before the first model
@@ -204,9 +188,7 @@ import Testing
             var group = smallGroup()
             group.scoring.rangeFactor = factor
             group.alerts.minConsecutive = 1
-            let detector = StreamingDetector(groups: [group])
-            let sink = RecordingSink()
-            detector.sink = sink
+            let (detector, sink) = recordingDetector([group])
             try feed(detector, count: 800) { values[$0] }
             results.append(sink.results.filter { $0.modelVersion == 1 })
             alerts.append(sink.alerts.filter { $0.event.state == .open }.map { Int(($0.event.time - 1_700_000_000) / 60) })
@@ -233,9 +215,7 @@ import Testing
     @Test func retrainingSwapsModelsAndSkipsAlertWindows() throws {
         var group = smallGroup()
         group.training.retrainEvery = .everyWindows(700)
-        let detector = StreamingDetector(groups: [group])
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([group])
         var rng = SeededRandom(seed: 3)
         var values = (0..<1400).map { syntheticValue($0, rng: &rng) }
         for i in 900..<920 { values[i] += 8 }
@@ -255,9 +235,7 @@ import Testing
         group.model = .perSeries
         group.training.minWindows = 100
         group.training.epochs = 3
-        let detector = StreamingDetector(groups: [group])
-        let sink = RecordingSink()
-        detector.sink = sink
+        let (detector, sink) = recordingDetector([group])
         for i in 0..<130 {
             for (series, scale) in [("a", 1.0), ("b", 100.0)] {
                 let record = TestRecord(series: series, time: Double(i) * 60, fields: [("v", scale * sin(Double(i) / 3))])

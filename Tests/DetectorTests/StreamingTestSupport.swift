@@ -33,6 +33,17 @@ final class RecordingSink: DetectorSink {
     func detector(_ detector: StreamingDetector, model event: ModelEvent) { models.append(event) }
 }
 
+/// A detector over `groups` whose results, alerts and model events go to a new sink, returned
+/// with it: the caller must hold the sink, as the detector holds it weakly.
+func recordingDetector(_ groups: [GroupConfiguration], limits: DetectorLimits = DetectorLimits())
+    -> (StreamingDetector, RecordingSink)
+{
+    let detector = StreamingDetector(groups: groups, limits: limits)
+    let sink = RecordingSink()
+    detector.sink = sink
+    return (detector, sink)
+}
+
 /// A small, fast group for tests: 16-step windows, a tiny network, few epochs.
 func smallGroup(name: String = "test", match: String = "*") -> GroupConfiguration {
     var g = GroupConfiguration()

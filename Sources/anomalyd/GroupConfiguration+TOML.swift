@@ -50,6 +50,8 @@ extension GroupConfiguration {
             recent_steps = \(scoring.recentSteps)
             warmup_threshold = \(number(scoring.warmUpThreshold))
             range_factor = \(number(scoring.rangeFactor))
+            recurrence_factor = \(number(scoring.recurrenceFactor))
+            recurrence_period = \(duration(scoring.recurrencePeriod))
 
             [group.threshold]
             method = \(string(threshold.method.rawValue))

@@ -53,6 +53,8 @@ import Testing
             [group.scoring]
             warmup_threshold = 8
             range_factor = 1
+            recurrence_factor = 4
+            recurrence_period = "7d"
             [group.threshold]
             method = "quantile"
             quantile = 0.99
@@ -78,6 +80,8 @@ import Testing
         #expect(pumps.training.retrainEvery == .everyWindows(5000) && pumps.training.seed == 7)
         #expect(pumps.scoring.warmUpThreshold == 8 && configuration.groups[1].scoring.warmUpThreshold == 6)
         #expect(pumps.scoring.rangeFactor == 1 && configuration.groups[1].scoring.rangeFactor == 8)
+        #expect(pumps.scoring.recurrenceFactor == 4 && pumps.scoring.recurrencePeriod == 7 * 86_400)
+        #expect(configuration.groups[1].scoring.recurrenceFactor == 8 && configuration.groups[1].scoring.recurrencePeriod == 86_400)
         #expect(pumps.threshold.method == .quantile && pumps.threshold.quantile == 0.99)
         #expect(pumps.alerts.repeatEvery == 3600)
         #expect(configuration.groups[1].training.retrainEvery == .never)
@@ -98,6 +102,8 @@ import Testing
             [group.scoring]
             warmup_threshold = -1
             range_factor = 0.5
+            recurrence_factor = 0
+            recurrence_period = "daily"
             [group.threshold]
             method = "magic"
             [colour]
@@ -111,7 +117,8 @@ import Testing
             #expect(keys == [
                 "input.bnid", "input.max_message_bytes", "output.send_hwm", "group[0].window",
                 "group[0].training.retrain_every", "group[0].training.epochz", "group[0].scoring.warmup_threshold",
-                "group[0].scoring.range_factor", "group[0].threshold.method",
+                "group[0].scoring.range_factor", "group[0].scoring.recurrence_factor",
+                "group[0].scoring.recurrence_period", "group[0].threshold.method",
                 "colour",
             ])
             #expect(error.description.contains("test.toml: input.bnid: unknown key"))

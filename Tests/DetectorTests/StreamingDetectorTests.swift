@@ -210,6 +210,74 @@ import Testing
         #expect(alerts[1].first == 740 && alerts[0] == [684] + alerts[1])
     }
 
+    /// An anomalous window one period after an anomalous window of its series, at the same time
+    /// of the period, counts 1/`recurrence_factor` as severe (RecurrenceMarks). The same spike,
+    /// at the same phase of the sine, every 96 steps (the period here: slots of one step) and
+    /// once off the beat, through detectors with the check on and off: a window changes if and
+    /// only if it is anomalous and one within ±4 steps of 96 before it was (by the model, before
+    /// any division: a repeat of a repeat still recurs), and then it scores an eighth.
+    @Test func anAnomalyRecurringAPeriodLaterCountsAnEighth() throws {
+        var rng = SeededRandom(seed: 9)
+        var values = (0..<900).map { syntheticValue($0, rng: &rng) }
+        let repeats = [700, 796, 892], offBeat = 850
+        for i in repeats + [offBeat] { values[i] += 8 }
+        var results: [[WindowResult]] = []
+        var alerts: [[Int]] = []
+        for factor in [8.0, 1.0] {
+            var group = smallGroup()
+            group.scoring.rangeFactor = 1
+            group.scoring.recurrenceFactor = factor
+            group.scoring.recurrencePeriod = 96 * 60
+            group.alerts.minConsecutive = 1
+            let (detector, sink) = recordingDetector([group])
+            try feed(detector, count: 900) { values[$0] }
+            results.append(sink.results.filter { $0.modelVersion == 1 })
+            alerts.append(sink.alerts.filter { $0.event.state == .open }.map { Int(($0.event.time - 1_700_000_000) / 60) })
+            // The marks exist only with the check, and are counted (40 bytes an entry at least).
+            #expect((detector.memoryFootprint.recurrenceBytes >= 40) == (factor > 1))
+        }
+        let (on, off) = (results[0], results[1])
+        #expect(on.count == 285 && on.map(\.sequence) == off.map(\.sequence))
+        let severe = Set(off.filter { $0.score / $0.threshold > 1 }.map(\.sequence))
+        var divided: [Int] = []
+        for (a, b) in zip(on, off) {
+            let severity = b.score / b.threshold
+            #expect(a.threshold == b.threshold)
+            if severity > 1 && (b.sequence - 100...b.sequence - 92).contains(where: severe.contains) {
+                divided.append(b.sequence)
+                #expect(abs(a.score / a.threshold - severity / 8) < 1e-9 * severity)
+                #expect(a.isAnomalous == (severity / 8 > 1))
+            } else {
+                #expect(a.score == b.score && a.isAnomalous == b.isAnomalous)
+            }
+        }
+        // Both repeats, as severe as their first (over 3 thresholds), are divided below the
+        // threshold (and so are the windows that repeat those after the spikes); the first and the one off the beat alert either way.
+        #expect(Set(repeats).isSubset(of: severe) && severe.contains(offBeat))
+        #expect(divided.contains(796) && divided.contains(892) && !divided.contains(offBeat))
+        #expect(alerts[1].contains(796) && alerts[1].contains(892))
+        #expect(!alerts[0].contains(796) && !alerts[0].contains(892))
+        #expect(alerts[0].contains(700) && alerts[0].contains(offBeat))
+    }
+
+    /// A sweep drops the recurrence marks that can no longer count (the newest more than a period
+    /// and the tolerance old) and keeps the rest.
+    @Test func aSweepDropsStaleRecurrenceMarks() throws {
+        let detector = StreamingDetector(groups: [smallGroup()])
+        for series in ["a", "b", "c"] {
+            _ = detector.ingest(TestRecord(series: series, time: 0, fields: [("value", 1)]), receivedAt: 0)
+        }
+        let now = 1_700_000_000.0, slot = RecurrenceMarks.slot(at: now, period: 86_400)
+        detector.recurrences = [
+            0: RecurrenceMarks(marking: slot - 101),  // a period and the tolerance are 100 slots
+            1: RecurrenceMarks(marking: slot - 100),
+            2: RecurrenceMarks(marking: slot),
+        ]
+        detector.sweepRecurrences(at: now)
+        #expect(detector.recurrences.keys.sorted() == [1, 2])
+        #expect(detector.recurrenceSweepCount == 1024)
+    }
+
     /// Retraining swaps the model in (version 2) and windows inside the alert episode never
     /// reach the reservoir.
     @Test func retrainingSwapsModelsAndSkipsAlertWindows() throws {

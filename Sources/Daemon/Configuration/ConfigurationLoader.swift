@@ -147,6 +147,8 @@ extension GroupConfiguration {
             v.int("recent_steps", &g.scoring.recentSteps, range: 0...100_000)
             v.double("warmup_threshold", &g.scoring.warmUpThreshold, range: 0...1e6)
             v.double("range_factor", &g.scoring.rangeFactor, range: 1...1e6)
+            v.double("recurrence_factor", &g.scoring.recurrenceFactor, range: 1...1e6)
+            v.duration("recurrence_period", &g.scoring.recurrencePeriod)
         }
         t.table("threshold") { v in
             v.choice("method", &g.threshold.method)

@@ -111,6 +111,12 @@ public struct ScoringSettings: Sendable, Equatable {
     /// A window whose newest step lies outside its series' training range (``RangeCheck``) has
     /// its severity multiplied by this; 1 turns the check off.
     public var rangeFactor = 8.0
+    /// An anomalous window at the same time of ``recurrencePeriod`` as an anomalous window of its
+    /// series one period earlier (``RecurrenceMarks``) has its severity divided by this; 1 turns
+    /// the check off.
+    public var recurrenceFactor = 8.0
+    /// The period of the recurrence check, in seconds: a day.
+    public var recurrencePeriod = 86_400.0
     /// Defaults.
     public init() {}
 }

@@ -97,6 +97,9 @@ final class ModelGroup {
     /// Whether windows get the ``RangeCheck`` (`range_factor` > 1), so series rows hold bounds.
     var checksRange: Bool { configuration.scoring.rangeFactor > 1 }
 
+    /// Whether anomalous windows get the recurrence check (`recurrence_factor` > 1).
+    var checksRecurrence: Bool { configuration.scoring.recurrenceFactor > 1 }
+
     /// The ``RangeCheck`` bounds of slab row `row`, (fields) packed floats: valid once it has a
     /// scaler, and only with ``checksRange``.
     @inline(__always)

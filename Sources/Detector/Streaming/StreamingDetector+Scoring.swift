@@ -125,6 +125,16 @@ extension StreamingDetector {
                         anomalous = anomalous || severity * factor > 1
                     }
                 }
+                // An anomalous window one period (a day) after an anomalous window of its series, at
+                // the same time of day (RecurrenceMarks), counts 1/`recurrence_factor` as severe.
+                if group.checksRecurrence && threshold.isFinite {
+                    let severity = ScoreCalibration.severity(score: score, threshold: threshold)
+                    if severity > 1 && recurs(series: s, at: end, group: group) {
+                        let divided = severity / group.configuration.scoring.recurrenceFactor
+                        score = ScoreCalibration.score(severity: divided, threshold: threshold)
+                        anomalous = divided > 1
+                    }
+                }
                 verdict = (score, threshold, anomalous)
             } else if let threshold = group.warmUp?.threshold {
                 let score = batch.values.withUnsafeBufferPointer { v in
@@ -183,6 +193,32 @@ extension StreamingDetector {
             }
             sink?.detector(self, scored: result)
         }
+    }
+
+    /// Marks series `s`'s anomalous window ending at `end` in its ``RecurrenceMarks`` and says
+    /// whether one of its anomalous windows came one period earlier (within the tolerance).
+    private func recurs(series s: Int, at end: Double, group: ModelGroup) -> Bool {
+        let period = group.configuration.scoring.recurrencePeriod
+        let slot = RecurrenceMarks.slot(at: end, period: period)
+        if recurrences[s] != nil {
+            let recurs = recurrences[s]!.recurs(at: slot)
+            recurrences[s]!.mark(slot)
+            return recurs
+        }
+        recurrences[s] = RecurrenceMarks(marking: slot)
+        if recurrences.count >= recurrenceSweepCount { sweepRecurrences(at: end) }
+        return false
+    }
+
+    /// Drops the ``RecurrenceMarks`` that can no longer count at time `now` (each in its own
+    /// group's period). Amortised: run when the entries reach `recurrenceSweepCount`, which is
+    /// then set to twice the entries left (at least 1024).
+    func sweepRecurrences(at now: Double) {
+        recurrences = recurrences.filter { entry in
+            let period = groups[states[entry.key].group].configuration.scoring.recurrencePeriod
+            return !entry.value.isStale(at: RecurrenceMarks.slot(at: now, period: period))
+        }
+        recurrenceSweepCount = max(1024, 2 * recurrences.count)
     }
 
     /// The [0, 1] anomaly score of a window. Outside an alert episode it is

@@ -42,6 +42,11 @@ public final class StreamingDetector {
     /// Alert state machines of the series whose tracker is not idle (an open episode or a run of
     /// anomalous windows); an idle tracker behaves as a new one, so it is dropped.
     var trackers: [Int: AlertTracker] = [:]
+    /// ``RecurrenceMarks`` of the series with an anomalous window in the last two periods (and,
+    /// until the next sweep, of some with older ones): empty for a series that is never anomalous.
+    var recurrences: [Int: RecurrenceMarks] = [:]
+    /// The entry count at which `recurrences` is next swept of stale marks.
+    var recurrenceSweepCount = 1024
     /// The batch on the ``scoringExecutor`` (always its group's ``ModelGroup/batch``), with the
     /// slot that scores it and its window count; one at a time.
     var inFlight: (group: ModelGroup, slot: ModelSlot, count: Int)?

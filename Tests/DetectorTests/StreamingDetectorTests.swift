@@ -210,19 +210,14 @@ import Testing
         #expect(alerts[1].first == 740 && alerts[0] == [684] + alerts[1])
     }
 
-    /// An anomalous window one period after an anomalous window of its series, at the same time
-    /// of the period, counts 1/`recurrence_factor` as severe (RecurrenceMarks). The same spike,
-    /// at the same phase of the sine, every 96 steps (the period here: slots of one step) and
-    /// once off the beat, through detectors with the check on and off: a window changes if and
-    /// only if it is anomalous and one within ±4 steps of 96 before it was (by the model, before
-    /// any division: a repeat of a repeat still recurs), and then it scores an eighth.
-    @Test func anAnomalyRecurringAPeriodLaterCountsAnEighth() throws {
-        var rng = SeededRandom(seed: 9)
-        var values = (0..<900).map { syntheticValue($0, rng: &rng) }
-        let repeats = [700, 796, 892], offBeat = 850
-        for i in repeats + [offBeat] { values[i] += 8 }
-        var results: [[WindowResult]] = []
-        var alerts: [[Int]] = []
+    /// Runs `values` (one a minute) through two detectors of `smallGroup()` with a recurrence
+    /// period of 96 minutes (slots of one step), the check on (factor 8) and off, the range
+    /// check off; returns each one's results under the first model and its `open` alert times in
+    /// steps, and asserts that the marks are counted only with the check.
+    private func recurrenceRuns(_ values: [Double]) throws
+        -> (on: [WindowResult], off: [WindowResult], opened: (on: [Int], off: [Int]))
+    {
+        var results: [[WindowResult]] = [], alerts: [[Int]] = []
         for factor in [8.0, 1.0] {
             var group = smallGroup()
             group.scoring.rangeFactor = 1
@@ -230,50 +225,94 @@ import Testing
             group.scoring.recurrencePeriod = 96 * 60
             group.alerts.minConsecutive = 1
             let (detector, sink) = recordingDetector([group])
-            try feed(detector, count: 900) { values[$0] }
+            try feed(detector, count: values.count) { values[$0] }
             results.append(sink.results.filter { $0.modelVersion == 1 })
             alerts.append(sink.alerts.filter { $0.event.state == .open }.map { Int(($0.event.time - 1_700_000_000) / 60) })
-            // The marks exist only with the check, and are counted (40 bytes an entry at least).
-            #expect((detector.memoryFootprint.recurrenceBytes >= 40) == (factor > 1))
+            // The marks exist only with the check, and are counted (56 bytes an entry at least).
+            #expect((detector.memoryFootprint.recurrenceBytes >= 56) == (factor > 1))
         }
-        let (on, off) = (results[0], results[1])
-        #expect(on.count == 285 && on.map(\.sequence) == off.map(\.sequence))
+        #expect(results[0].map(\.sequence) == results[1].map(\.sequence))
+        return (results[0], results[1], (alerts[0], alerts[1]))
+    }
+
+    /// An anomalous window a period after an anomalous window of its series, at the same time of
+    /// the period, counts 1/`recurrence_factor` as severe for each period in a row, up to 3
+    /// (RecurrenceMarks). The same spike, at the same phase of the sine, every 96 steps (the
+    /// period here), and once off the beat, with the check on and off: a window changes if and
+    /// only if it is anomalous and k ≥ 1 periods in a row before it had an anomalous window
+    /// within ±4 steps (by the model, before any division: a repeat of a repeat still counts);
+    /// it then scores 8^k times less.
+    @Test func anAnomalyRecurringPeriodsInARowCountsAnEighthEachTime() throws {
+        var rng = SeededRandom(seed: 9)
+        var values = (0..<900).map { syntheticValue($0, rng: &rng) }
+        let repeats = [700, 796, 892], offBeat = 850
+        for i in repeats + [offBeat] { values[i] += 8 }
+        let (on, off, opened) = try recurrenceRuns(values)
+        #expect(on.count == 285)
         let severe = Set(off.filter { $0.score / $0.threshold > 1 }.map(\.sequence))
-        var divided: [Int] = []
+        func near(_ centre: Int) -> Bool { (centre - 4...centre + 4).contains(where: severe.contains) }
+        var divided: [Int: Int] = [:]
         for (a, b) in zip(on, off) {
-            let severity = b.score / b.threshold
+            let severity = b.score / b.threshold, t = b.sequence
+            var k = 0
+            if severity > 1 && near(t - 96) && !(t - 91...t - 1).allSatisfy(severe.contains) {
+                k = 1
+                while k < 3 && near(t - 96 * (k + 1)) { k += 1 }
+            }
             #expect(a.threshold == b.threshold)
-            if severity > 1 && (b.sequence - 100...b.sequence - 92).contains(where: severe.contains) {
-                divided.append(b.sequence)
-                #expect(abs(a.score / a.threshold - severity / 8) < 1e-9 * severity)
-                #expect(a.isAnomalous == (severity / 8 > 1))
+            if k > 0 {
+                divided[t] = k
+                let expected = severity / pow(8, Double(k))
+                #expect(abs(a.score / a.threshold - expected) < 1e-9 * severity)
+                #expect(a.isAnomalous == (expected > 1))
             } else {
                 #expect(a.score == b.score && a.isAnomalous == b.isAnomalous)
             }
         }
-        // Both repeats, as severe as their first (over 3 thresholds), are divided below the
-        // threshold (and so are the windows that repeat those after the spikes); the first and the one off the beat alert either way.
-        #expect(Set(repeats).isSubset(of: severe) && severe.contains(offBeat))
-        #expect(divided.contains(796) && divided.contains(892) && !divided.contains(offBeat))
-        #expect(alerts[1].contains(796) && alerts[1].contains(892))
-        #expect(!alerts[0].contains(796) && !alerts[0].contains(892))
-        #expect(alerts[0].contains(700) && alerts[0].contains(offBeat))
+        // The repeats (over 3 thresholds, as their first) fall below the threshold, the third by
+        // 64; the first and the one off the beat alert either way.
+        #expect(Set(repeats + [offBeat]).isSubset(of: severe))
+        #expect(divided[796] == 1 && divided[892] == 2 && divided[offBeat] == nil)
+        #expect(opened.off.contains(796) && opened.off.contains(892))
+        #expect(!opened.on.contains(796) && !opened.on.contains(892))
+        #expect(opened.on.contains(700) && opened.on.contains(offBeat))
     }
 
-    /// A sweep drops the recurrence marks that can no longer count (the newest more than a period
-    /// and the tolerance old) and keeps the rest.
-    @Test func aSweepDropsStaleRecurrenceMarks() throws {
-        let detector = StreamingDetector(groups: [smallGroup()])
-        for series in ["a", "b", "c"] {
-            _ = detector.ingest(TestRecord(series: series, time: 0, fields: [("value", 1)]), receivedAt: 0)
+    /// An anomaly that lasts longer than a period is one long anomaly, not a repeat of itself: a
+    /// flat line from step 650 on (every window anomalous from its fourth flat step) scores and
+    /// alerts alike with the check on and off, still anomalous over a period later.
+    @Test func anAnomalyLastingLongerThanAPeriodIsNotARepeat() throws {
+        var rng = SeededRandom(seed: 9)
+        let values = (0..<900).map { i in i >= 650 ? 10 : syntheticValue(i, rng: &rng) }
+        let (on, off, opened) = try recurrenceRuns(values)
+        for (a, b) in zip(on, off) {
+            #expect(a.score == b.score && a.threshold == b.threshold && a.isAnomalous == b.isAnomalous)
         }
-        let now = 1_700_000_000.0, slot = RecurrenceMarks.slot(at: now, period: 86_400)
-        detector.recurrences = [
-            0: RecurrenceMarks(marking: slot - 101),  // a period and the tolerance are 100 slots
-            1: RecurrenceMarks(marking: slot - 100),
-            2: RecurrenceMarks(marking: slot),
-        ]
-        detector.sweepRecurrences(at: now)
+        let flat = on.filter { $0.sequence >= 660 }
+        #expect(flat.count == 240 && flat.allSatisfy { $0.isAnomalous })
+        #expect(opened.on == opened.off && on.last?.alertOpen == true)
+    }
+
+    /// Once the marks reach the sweep count, the next new entry sweeps them: the ones that can
+    /// no longer count (the newest more than a period and the tolerance before the slot's newest
+    /// window) go, the rest stay. Here two planted entries for series "x" and "y", one stale.
+    @Test func aSweepDropsStaleRecurrenceMarks() throws {
+        var group = smallGroup()
+        group.scoring.recurrencePeriod = 96 * 60
+        group.alerts.minConsecutive = 1
+        let (detector, _) = recordingDetector([group])
+        for series in ["x", "y"] {
+            _ = detector.ingest(TestRecord(series: series, time: 1_700_000_000, fields: [("value", 1)]), receivedAt: 0)
+        }
+        var rng = SeededRandom(seed: 9)
+        var values = (0..<660).map { syntheticValue($0, rng: &rng) }
+        values[650] += 8
+        let start = RecurrenceMarks.slot(at: 1_700_000_000, period: 96 * 60)
+        detector.recurrences = [0: RecurrenceMarks(marking: start + 549), 1: RecurrenceMarks(marking: start + 550)]
+        detector.recurrenceSweepCount = 3
+        try feed(detector, count: 660) { values[$0] }
+        // The spike (step 650) makes series "s" (id 2) the third entry; "x" at 549 is 101 steps
+        // back, stale; "y" at 550, 100 steps back, could still count.
         #expect(detector.recurrences.keys.sorted() == [1, 2])
         #expect(detector.recurrenceSweepCount == 1024)
     }

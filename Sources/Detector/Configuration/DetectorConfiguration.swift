@@ -111,9 +111,9 @@ public struct ScoringSettings: Sendable, Equatable {
     /// A window whose newest step lies outside its series' training range (``RangeCheck``) has
     /// its severity multiplied by this; 1 turns the check off.
     public var rangeFactor = 8.0
-    /// An anomalous window at the same time of ``recurrencePeriod`` as an anomalous window of its
-    /// series one period earlier (``RecurrenceMarks``) has its severity divided by this; 1 turns
-    /// the check off.
+    /// An anomalous window at the same phase of ``recurrencePeriod`` (time of day) as anomalous
+    /// windows of its series on k periods in a row before it (``RecurrenceMarks``; k ≤ 3) has its
+    /// severity divided by this k times; 1 turns the check off.
     public var recurrenceFactor = 8.0
     /// The period of the recurrence check, in seconds: a day.
     public var recurrencePeriod = 86_400.0

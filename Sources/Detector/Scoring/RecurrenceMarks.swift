@@ -1,31 +1,42 @@
-/// The recurrence check: whether an anomalous window of a series comes at the same time of the
-/// period (of day, by default) as an anomalous window of the same series one period earlier.
+/// The recurrence check: how many periods (days, by default) in a row a series has been anomalous
+/// at the time of the period at which it is anomalous again.
 ///
 /// A window of `W` steps cannot see a daily pattern longer than itself: a job that spikes a
 /// series at 03:00 every night surprises the model every night, and alerting on it every night is
 /// the false alarm an operator learns to ignore. So once a series has been anomalous at some time
-/// of day, an anomalous window within ±``toleranceSlots`` slots of that time one period later has
-/// its severity divided by `scoring.recurrence_factor` (``ScoringSettings/recurrenceFactor``): the
-/// first occurrence alerts, its daily repeats must be that many times stronger to alert again,
-/// and, judged normal, they join the training reservoir, so the next model learns them. Measured
-/// on NAB (README, Quality), most false positives of the spiky AWS and load-balancer series
-/// recurred a day apart.
+/// of day, an anomalous window at that time a period later (within ±``toleranceSlots`` slots) is
+/// a repeat, and its severity is divided by `scoring.recurrence_factor`
+/// (``ScoringSettings/recurrenceFactor``) once for each period in a row, up to ``maxRepeats``:
+/// the first occurrence alerts, and each repeat must be that many times stronger again to alert.
+/// Judged normal, repeats join the training reservoir, so the next model learns them. Measured on
+/// NAB (README, Quality), most false positives of the spiky AWS and load-balancer series recurred
+/// a day apart.
 ///
-/// The marks are a ring of two periods in ``slotsPerPeriod`` slots each (15 minutes of a day):
-/// 192 bits and the newest slot, 32 bytes, kept only for a series with an anomalous window
-/// within the last two periods (``StreamingDetector``'s sparse `recurrences`).
-public struct RecurrenceMarks: Sendable, Equatable {
+/// A series anomalous throughout the last period (every slot since the one a period back, bar the
+/// tolerance) is not repeating but still in one long anomaly: its windows are never divided.
+///
+/// The marks are a ring of slots, ``slotsPerPeriod`` to a period (15 minutes of a day), one bit
+/// each, covering the ``maxRepeats`` periods and the tolerance a window looks back: 320 bits and
+/// the newest slot, 48 bytes, kept only for a series that has been anomalous lately
+/// (``StreamingDetector``'s sparse `recurrences`, swept of marks that can no longer count).
+public struct RecurrenceMarks: Sendable {
     /// Slots a period is cut into: 96, of 15 minutes each for a day.
     public static let slotsPerPeriod = 96
-    /// How far from exactly one period back a mark still counts, in slots: 4, an hour of a day.
+    /// How far from exactly a period back a mark still counts, in slots: 4. Times are compared
+    /// by slot, so for a day a mark 45 minutes away always counts and one up to 75 minutes away
+    /// may, depending on where in their slots the two fall.
     public static let toleranceSlots = 4
-    /// Slots the ring holds: two periods.
-    static let ringSlots = 2 * slotsPerPeriod
+    /// The most periods in a row that divide a window's severity again: 3.
+    public static let maxRepeats = 3
+    /// Slots the ring holds: 5 words, at least the 292 a window looks back.
+    static let ringSlots = 320
+    /// How far back a window looks: ``maxRepeats`` periods and the tolerance.
+    static let reach = Int64(maxRepeats * slotsPerPeriod + toleranceSlots)
 
-    // The ring's 192 bits: slot j is bit j mod 64 of word (j mod 192) / 64.
-    private var word0: UInt64 = 0, word1: UInt64 = 0, word2: UInt64 = 0
+    // The ring: slot j is bit (j mod 320) mod 64 of word (j mod 320) / 64.
+    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
     /// The newest slot marked (``slot(at:period:)``); the ring holds the slots after
-    /// `newestSlot − 192` up to it.
+    /// `newestSlot − 320` up to it.
     public private(set) var newestSlot: Int64
 
     /// The marks of one anomalous window, in `slot`.
@@ -44,14 +55,20 @@ public struct RecurrenceMarks: Sendable, Equatable {
         return slot.isNaN ? 0 : Int64(max(min(slot, 1e15), -1e15))
     }
 
-    /// Whether a slot within ±``toleranceSlots`` of `slot − slotsPerPeriod` is marked.
-    public func recurs(at slot: Int64) -> Bool {
-        let centre = slot - Int64(Self.slotsPerPeriod), tolerance = Int64(Self.toleranceSlots)
-        let low = max(centre - tolerance, newestSlot - Int64(Self.ringSlots) + 1)
-        let high = min(centre + tolerance, newestSlot)
-        guard low <= high else { return false }
-        for j in low...high where isSet(j) { return true }
-        return false
+    /// How many periods in a row, up to ``maxRepeats``, have a mark within ±``toleranceSlots``
+    /// of `slot` less that many periods. 0 when the period just before has none, or when the
+    /// series has been anomalous throughout since then: from a period back (bar the tolerance)
+    /// up to `slot`, no `spacing` slots in a row unmarked, where `spacing` is how many slots
+    /// apart its windows come (1 when they come every slot or more often; 4 for hourly windows
+    /// of a day's period).
+    public func repeats(at slot: Int64, spacing: Int = 1) -> Int {
+        let period = Int64(Self.slotsPerPeriod), tolerance = Int64(Self.toleranceSlots)
+        guard isMarked(near: slot - period),
+              !isMarkedThroughout(from: slot - period + tolerance + 1, to: slot - 1, spacing: Int64(max(spacing, 1)))
+        else { return 0 }
+        var repeats = 1
+        while repeats < Self.maxRepeats && isMarked(near: slot - Int64(repeats + 1) * period) { repeats += 1 }
+        return repeats
     }
 
     /// Marks `slot`, first clearing the slots the ring reuses between the newest mark and it.
@@ -68,9 +85,32 @@ public struct RecurrenceMarks: Sendable, Equatable {
     }
 
     /// Whether no mark can count any more from `slot` (or later) on: the newest is more than a
-    /// period and the tolerance back.
+    /// period and the tolerance back, so no window from then on repeats one (a later mark would
+    /// have to come first, and the older ones lie too far back to extend its run).
     public func isStale(at slot: Int64) -> Bool {
         newestSlot < slot - Int64(Self.slotsPerPeriod + Self.toleranceSlots)
+    }
+
+    /// Whether a slot within ±``toleranceSlots`` of `centre` is marked.
+    private func isMarked(near centre: Int64) -> Bool {
+        let tolerance = Int64(Self.toleranceSlots)
+        let low = max(centre - tolerance, newestSlot - Int64(Self.ringSlots) + 1)
+        let high = min(centre + tolerance, newestSlot)
+        guard low <= high else { return false }
+        for j in low...high where isSet(j) { return true }
+        return false
+    }
+
+    /// Whether `low...high` has no run of `spacing` unmarked slots (slots after the newest mark
+    /// are unmarked); false for an empty range or one reaching back before the ring.
+    private func isMarkedThroughout(from low: Int64, to high: Int64, spacing: Int64) -> Bool {
+        guard low <= high, low > newestSlot - Int64(Self.ringSlots) else { return false }
+        var unmarked: Int64 = 0
+        for j in low...high {
+            unmarked = j <= newestSlot && isSet(j) ? 0 : unmarked + 1
+            if unmarked >= spacing { return false }
+        }
+        return true
     }
 
     // MARK: The ring's bits
@@ -83,24 +123,20 @@ public struct RecurrenceMarks: Sendable, Equatable {
 
     private func isSet(_ slot: Int64) -> Bool {
         let (w, bit) = Self.position(slot)
-        return (w == 0 ? word0 : w == 1 ? word1 : word2) & bit != 0
+        return withUnsafeBytes(of: words) { $0.load(fromByteOffset: w * 8, as: UInt64.self) } & bit != 0
     }
 
     private mutating func set(_ slot: Int64) {
         let (w, bit) = Self.position(slot)
-        switch w {
-        case 0: word0 |= bit
-        case 1: word1 |= bit
-        default: word2 |= bit
+        withUnsafeMutableBytes(of: &words) { bytes in
+            bytes.storeBytes(of: bytes.load(fromByteOffset: w * 8, as: UInt64.self) | bit, toByteOffset: w * 8, as: UInt64.self)
         }
     }
 
     private mutating func clear(_ slot: Int64) {
         let (w, bit) = Self.position(slot)
-        switch w {
-        case 0: word0 &= ~bit
-        case 1: word1 &= ~bit
-        default: word2 &= ~bit
+        withUnsafeMutableBytes(of: &words) { bytes in
+            bytes.storeBytes(of: bytes.load(fromByteOffset: w * 8, as: UInt64.self) & ~bit, toByteOffset: w * 8, as: UInt64.self)
         }
     }
 }

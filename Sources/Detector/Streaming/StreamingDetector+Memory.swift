@@ -12,8 +12,8 @@ public struct DetectorMemory: Equatable, Sendable {
     public var indexBytes = 0
     /// Alert trackers of the series that are not idle (estimated: entry size × capacity).
     public var trackerBytes = 0
-    /// Recurrence marks of the series with recent anomalous windows (estimated: entry size ×
-    /// capacity).
+    /// Recurrence marks of the series with recent anomalous windows (estimated, as for the
+    /// trackers: entry size × capacity, without the hash table's spare buckets).
     public var recurrenceBytes = 0
     /// Training reservoirs of every model slot.
     public var reservoirBytes = 0

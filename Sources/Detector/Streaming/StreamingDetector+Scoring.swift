@@ -125,14 +125,19 @@ extension StreamingDetector {
                         anomalous = anomalous || severity * factor > 1
                     }
                 }
-                // An anomalous window one period (a day) after an anomalous window of its series, at
-                // the same time of day (RecurrenceMarks), counts 1/`recurrence_factor` as severe.
+                // An anomalous window at the time of day of anomalous windows of its series on the
+                // days before (RecurrenceMarks) counts 1/`recurrence_factor` as severe for each day
+                // in a row, unless the series has been anomalous all along since the day before.
                 if group.checksRecurrence && threshold.isFinite {
                     let severity = ScoreCalibration.severity(score: score, threshold: threshold)
-                    if severity > 1 && recurs(series: s, at: end, group: group) {
-                        let divided = severity / group.configuration.scoring.recurrenceFactor
-                        score = ScoreCalibration.score(severity: divided, threshold: threshold)
-                        anomalous = divided > 1
+                    if severity > 1 {
+                        let repeats = recordAnomaly(of: s, at: end, in: group)
+                        if repeats > 0 {
+                            var divided = severity
+                            for _ in 0..<repeats { divided /= group.configuration.scoring.recurrenceFactor }
+                            score = ScoreCalibration.score(severity: divided, threshold: threshold)
+                            anomalous = divided > 1
+                        }
                     }
                 }
                 verdict = (score, threshold, anomalous)
@@ -195,28 +200,34 @@ extension StreamingDetector {
         }
     }
 
-    /// Marks series `s`'s anomalous window ending at `end` in its ``RecurrenceMarks`` and says
-    /// whether one of its anomalous windows came one period earlier (within the tolerance).
-    private func recurs(series s: Int, at end: Double, group: ModelGroup) -> Bool {
+    /// Marks the anomalous window of series `s` ending at `end` in its ``RecurrenceMarks``, and
+    /// returns how many days (periods) in a row it repeats (``RecurrenceMarks/repeats(at:spacing:)``).
+    private func recordAnomaly(of s: Int, at end: Double, in group: ModelGroup) -> Int {
         let period = group.configuration.scoring.recurrencePeriod
         let slot = RecurrenceMarks.slot(at: end, period: period)
-        if recurrences[s] != nil {
-            let recurs = recurrences[s]!.recurs(at: slot)
-            recurrences[s]!.mark(slot)
-            return recurs
+        if let i = recurrences.index(forKey: s) {
+            // Windows come every `stride` steps: that many slots apart, at least one.
+            let interval = (states[s].grid.step ?? 0) * Double(group.configuration.stride)
+            let slotLength = period / Double(RecurrenceMarks.slotsPerPeriod)
+            let spacing = interval.isFinite ? Int(min((interval / slotLength).rounded(.up), 1e6)) : 1
+            let repeats = recurrences.values[i].repeats(at: slot, spacing: spacing)
+            recurrences.values[i].mark(slot)
+            return repeats
         }
         recurrences[s] = RecurrenceMarks(marking: slot)
-        if recurrences.count >= recurrenceSweepCount { sweepRecurrences(at: end) }
-        return false
+        if recurrences.count >= recurrenceSweepCount { sweepRecurrences() }
+        return 0
     }
 
-    /// Drops the ``RecurrenceMarks`` that can no longer count at time `now` (each in its own
-    /// group's period). Amortised: run when the entries reach `recurrenceSweepCount`, which is
-    /// then set to twice the entries left (at least 1024).
-    func sweepRecurrences(at now: Double) {
+    /// Drops the ``RecurrenceMarks`` that can no longer count, each as of the newest window its
+    /// model slot has scored, in its group's period (so no series' clock, however wrong, ages
+    /// another group's or slot's marks). Amortised: run when the entries reach
+    /// `recurrenceSweepCount`, which is then set to twice the entries left (at least 1024).
+    func sweepRecurrences() {
         recurrences = recurrences.filter { entry in
-            let period = groups[states[entry.key].group].configuration.scoring.recurrencePeriod
-            return !entry.value.isStale(at: RecurrenceMarks.slot(at: now, period: period))
+            let state = states[entry.key], group = groups[state.group]
+            let now = group.slots[state.slot].latestTime
+            return !entry.value.isStale(at: RecurrenceMarks.slot(at: now, period: group.configuration.scoring.recurrencePeriod))
         }
         recurrenceSweepCount = max(1024, 2 * recurrences.count)
     }

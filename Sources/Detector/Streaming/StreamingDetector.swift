@@ -42,8 +42,9 @@ public final class StreamingDetector {
     /// Alert state machines of the series whose tracker is not idle (an open episode or a run of
     /// anomalous windows); an idle tracker behaves as a new one, so it is dropped.
     var trackers: [Int: AlertTracker] = [:]
-    /// ``RecurrenceMarks`` of the series with an anomalous window in the last two periods (and,
-    /// until the next sweep, of some with older ones): empty for a series that is never anomalous.
+    /// ``RecurrenceMarks`` of the series with an anomalous window within the last period and the
+    /// tolerance (and, until the next sweep, of some with older ones); none for a series that is
+    /// never anomalous. Not checkpointed: after a restart, the first repeat alerts again.
     var recurrences: [Int: RecurrenceMarks] = [:]
     /// The entry count at which `recurrences` is next swept of stale marks.
     var recurrenceSweepCount = 1024

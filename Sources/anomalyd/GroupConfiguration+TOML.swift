@@ -10,7 +10,7 @@ extension GroupConfiguration {
         func number(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? "\(Int(value)).0" : "\(value)" }
         func duration(_ seconds: Double) -> String {
             guard seconds.isFinite else { return string("100000w") }  // never, as far as a stream goes
-            return seconds == seconds.rounded() ? string("\(Int(seconds))s") : string("\(seconds)s")
+            return seconds == seconds.rounded() && abs(seconds) < 1e15 ? string("\(Int(seconds))s") : string("\(seconds)s")
         }
         let stepText = if case .seconds(let s) = step { duration(s) } else { string("auto") }
         let retrain = switch training.retrainEvery {

@@ -40,16 +40,24 @@ import Testing
         var every = RecurrenceMarks(marking: 0)
         for slot in Int64(1)...200 { every.mark(slot) }
         #expect(every.repeats(at: 201) == 0)
-        var gap = RecurrenceMarks(marking: 0)
-        for slot in Int64(1)...200 where slot != 150 { gap.mark(slot) }
-        #expect(gap.repeats(at: 201) == 2)  // 105 and 9 are marked; 150 is not
-        // Windows every 4 slots (hourly data in a day's 15-minute slots): 3 unmarked slots in a
-        // row between two windows are still "throughout" at spacing 4, not at spacing 1.
+        #expect(every.repeats(at: 205) == 0 && every.repeats(at: 206) == 2)  // a break of 4, then 5
+        // Breaks of up to the tolerance (4 slots) are still one anomaly; 5 in a row are not.
+        var gaps = RecurrenceMarks(marking: 0)
+        for slot in Int64(1)...200 where !(140...143).contains(slot) { gaps.mark(slot) }
+        #expect(gaps.repeats(at: 201) == 0)
+        gaps = RecurrenceMarks(marking: 0)
+        for slot in Int64(1)...200 where !(140...144).contains(slot) { gaps.mark(slot) }
+        #expect(gaps.repeats(at: 201) == 2)  // 105 and 9 are marked
+        // Windows every 4 slots (hourly data in a day's 15-minute slots): 3 unmarked slots between
+        // two windows are no break at all, so up to 7 in a row are still one anomaly.
         var hourly = RecurrenceMarks(marking: 0)
         for slot in stride(from: Int64(4), through: 200, by: 4) { hourly.mark(slot) }
-        #expect(hourly.repeats(at: 202, spacing: 4) == 0)
-        #expect(hourly.repeats(at: 202, spacing: 1) == 2)
-        #expect(hourly.repeats(at: 205, spacing: 4) == 2)  // 201–204 unmarked: no longer throughout
+        #expect(hourly.repeats(at: 208, spacing: 4) == 0)  // 201–207 unmarked
+        #expect(hourly.repeats(at: 209, spacing: 4) == 2)  // 201–208: no longer one anomaly
+        var sixes = RecurrenceMarks(marking: 0)  // 5 unmarked between marks: a break at spacing 1
+        for slot in stride(from: Int64(6), through: 198, by: 6) { sixes.mark(slot) }
+        #expect(sixes.repeats(at: 200, spacing: 1) == 2 && sixes.repeats(at: 200, spacing: 2) == 0)
+        #expect(hourly.repeats(at: 209, spacing: 1_000_000) == 0)  // capped at a period: never divided
     }
 
     @Test func aMarkClearsTheSlotsTheRingReuses() {
@@ -72,15 +80,33 @@ import Testing
         for slot in Int64(9_800)...10_091 { #expect(marks.repeats(at: slot) == 0, "slot \(slot)") }
     }
 
+    @Test func slotsBeyondTheNewestMarkReadAsUnmarked() {
+        // Slot 321 shares slot 1's ring position: a window at 421 must not see it marked.
+        var marks = RecurrenceMarks(marking: 1)
+        for slot in Int64(2)...10 { marks.mark(slot) }
+        marks.mark(300)
+        #expect(marks.repeats(at: 421) == 0)
+        // Slots −219…−216, still in the ring, share positions with 101…104: after marks on every
+        // slot 0…100, a window at 110 sees 101–109 as a break of 9, not as marked.
+        var aliased = RecurrenceMarks(marking: -219)
+        for slot in Int64(-218)...(-216) { aliased.mark(slot) }
+        for slot in Int64(0)...100 { aliased.mark(slot) }
+        #expect(aliased.repeats(at: 110) == 1)
+    }
+
     @Test func negativeSlotsWrapAroundTheRing() {
         var marks = RecurrenceMarks(marking: -100)
         marks.mark(-4)
         #expect(marks.repeats(at: 92) == 2 && marks.repeats(at: -4) == 1 && marks.repeats(at: 40) == 0)
     }
 
-    @Test func marksGoStaleAPeriodAndTheToleranceAfterTheNewest() {
-        let marks = RecurrenceMarks(marking: 500)
-        #expect(!marks.isStale(at: 600) && marks.repeats(at: 600) == 1)
-        #expect(marks.isStale(at: 601) && marks.repeats(at: 601) == 0)
+    @Test func marksGoStaleAPeriodAndTwiceTheToleranceAfterTheNewest() {
+        var marks = RecurrenceMarks(marking: 500)
+        #expect(marks.repeats(at: 600) == 1 && marks.repeats(at: 601) == 0)
+        // Not stale yet at 604: a mark at 604 or later still lets a window 96 slots after it
+        // reach back to 500 two periods before it (604 + 92 − 192 = 504).
+        #expect(!marks.isStale(at: 604) && marks.isStale(at: 605))
+        marks.mark(604)
+        #expect(marks.repeats(at: 696) == 2)
     }
 }

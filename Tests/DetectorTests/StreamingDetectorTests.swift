@@ -294,8 +294,9 @@ import Testing
     }
 
     /// Once the marks reach the sweep count, the next new entry sweeps them: the ones that can
-    /// no longer count (the newest more than a period and the tolerance before the slot's newest
-    /// window) go, the rest stay. Here two planted entries for series "x" and "y", one stale.
+    /// no longer count (the newest more than a period and twice the tolerance before their own
+    /// series' newest step) go, the rest stay. Here two planted entries for series "x" and "y",
+    /// which sent one point each, long before "s": one stale by their own clock, one not.
     @Test func aSweepDropsStaleRecurrenceMarks() throws {
         var group = smallGroup()
         group.scoring.recurrencePeriod = 96 * 60
@@ -308,11 +309,11 @@ import Testing
         var values = (0..<660).map { syntheticValue($0, rng: &rng) }
         values[650] += 8
         let start = RecurrenceMarks.slot(at: 1_700_000_000, period: 96 * 60)
-        detector.recurrences = [0: RecurrenceMarks(marking: start + 549), 1: RecurrenceMarks(marking: start + 550)]
+        detector.recurrences = [0: RecurrenceMarks(marking: start - 105), 1: RecurrenceMarks(marking: start - 104)]
         detector.recurrenceSweepCount = 3
         try feed(detector, count: 660) { values[$0] }
-        // The spike (step 650) makes series "s" (id 2) the third entry; "x" at 549 is 101 steps
-        // back, stale; "y" at 550, 100 steps back, could still count.
+        // The spike (step 650) makes series "s" (id 2) the third entry; "x"'s mark is 105 of its
+        // steps back, stale; "y"'s, 104 back, could still count.
         #expect(detector.recurrences.keys.sorted() == [1, 2])
         #expect(detector.recurrenceSweepCount == 1024)
     }

@@ -12,8 +12,10 @@
 /// NAB (README, Quality), most false positives of the spiky AWS and load-balancer series recurred
 /// a day apart.
 ///
-/// A series anomalous throughout the last period (every slot since the one a period back, bar the
-/// tolerance) is not repeating but still in one long anomaly: its windows are never divided.
+/// A series anomalous throughout the last period (since the slot a period back, bar the tolerance,
+/// with no break longer than the tolerance between its anomalous windows) is not repeating but
+/// still in one long anomaly: its windows are not divided. So the check has nothing to say of a
+/// series whose windows come nearly a period apart or more (then every day is a break).
 ///
 /// The marks are a ring of slots, ``slotsPerPeriod`` to a period (15 minutes of a day), one bit
 /// each, covering the ``maxRepeats`` periods and the tolerance a window looks back: 320 bits and
@@ -23,15 +25,14 @@ public struct RecurrenceMarks: Sendable {
     /// Slots a period is cut into: 96, of 15 minutes each for a day.
     public static let slotsPerPeriod = 96
     /// How far from exactly a period back a mark still counts, in slots: 4. Times are compared
-    /// by slot, so for a day a mark 45 minutes away always counts and one up to 75 minutes away
-    /// may, depending on where in their slots the two fall.
+    /// by slot, so for a day a mark up to an hour away always counts and one up to 75 minutes
+    /// away may, depending on where in their slots the two fall.
     public static let toleranceSlots = 4
     /// The most periods in a row that divide a window's severity again: 3.
     public static let maxRepeats = 3
-    /// Slots the ring holds: 5 words, at least the 292 a window looks back.
+    /// Slots the ring holds: 5 words, at least the 292 (``maxRepeats`` periods and the tolerance)
+    /// a window looks back.
     static let ringSlots = 320
-    /// How far back a window looks: ``maxRepeats`` periods and the tolerance.
-    static let reach = Int64(maxRepeats * slotsPerPeriod + toleranceSlots)
 
     // The ring: slot j is bit (j mod 320) mod 64 of word (j mod 320) / 64.
     private var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
@@ -58,13 +59,14 @@ public struct RecurrenceMarks: Sendable {
     /// How many periods in a row, up to ``maxRepeats``, have a mark within ±``toleranceSlots``
     /// of `slot` less that many periods. 0 when the period just before has none, or when the
     /// series has been anomalous throughout since then: from a period back (bar the tolerance)
-    /// up to `slot`, no `spacing` slots in a row unmarked, where `spacing` is how many slots
-    /// apart its windows come (1 when they come every slot or more often; 4 for hourly windows
-    /// of a day's period).
+    /// up to `slot`, no more than `spacing − 1 + toleranceSlots` slots in a row unmarked — a
+    /// break of up to the tolerance between windows that come `spacing` slots apart (1 when they
+    /// come every slot or more often; 4 for hourly windows of a day's period).
     public func repeats(at slot: Int64, spacing: Int = 1) -> Int {
         let period = Int64(Self.slotsPerPeriod), tolerance = Int64(Self.toleranceSlots)
+        let longestBreak = Int64(min(max(spacing, 1), Self.slotsPerPeriod)) - 1 + tolerance
         guard isMarked(near: slot - period),
-              !isMarkedThroughout(from: slot - period + tolerance + 1, to: slot - 1, spacing: Int64(max(spacing, 1)))
+              !isMarkedThroughout(from: slot - period + tolerance + 1, to: slot - 1, longestBreak: longestBreak)
         else { return 0 }
         var repeats = 1
         while repeats < Self.maxRepeats && isMarked(near: slot - Int64(repeats + 1) * period) { repeats += 1 }
@@ -84,11 +86,13 @@ public struct RecurrenceMarks: Sendable {
         set(slot)
     }
 
-    /// Whether no mark can count any more from `slot` (or later) on: the newest is more than a
-    /// period and the tolerance back, so no window from then on repeats one (a later mark would
-    /// have to come first, and the older ones lie too far back to extend its run).
+    /// Whether no mark can count any more for a window at `slot` or later: the newest is more
+    /// than a period and twice the tolerance back. A window repeats a mark directly only up to a
+    /// period and the tolerance after it; or, through a later mark (at `slot` or after, so the
+    /// window comes at least `slot` + a period − the tolerance), two periods back, within the
+    /// tolerance again — at the earliest `slot` − a period − 2 × the tolerance.
     public func isStale(at slot: Int64) -> Bool {
-        newestSlot < slot - Int64(Self.slotsPerPeriod + Self.toleranceSlots)
+        newestSlot < slot - Int64(Self.slotsPerPeriod + 2 * Self.toleranceSlots)
     }
 
     /// Whether a slot within ±``toleranceSlots`` of `centre` is marked.
@@ -101,14 +105,15 @@ public struct RecurrenceMarks: Sendable {
         return false
     }
 
-    /// Whether `low...high` has no run of `spacing` unmarked slots (slots after the newest mark
-    /// are unmarked); false for an empty range or one reaching back before the ring.
-    private func isMarkedThroughout(from low: Int64, to high: Int64, spacing: Int64) -> Bool {
+    /// Whether `low...high` has no run of more than `longestBreak` unmarked slots (slots after
+    /// the newest mark are unmarked); false for an empty range or one reaching back before the
+    /// ring.
+    private func isMarkedThroughout(from low: Int64, to high: Int64, longestBreak: Int64) -> Bool {
         guard low <= high, low > newestSlot - Int64(Self.ringSlots) else { return false }
         var unmarked: Int64 = 0
         for j in low...high {
             unmarked = j <= newestSlot && isSet(j) ? 0 : unmarked + 1
-            if unmarked >= spacing { return false }
+            if unmarked > longestBreak { return false }
         }
         return true
     }

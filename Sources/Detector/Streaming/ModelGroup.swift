@@ -98,7 +98,10 @@ final class ModelGroup {
     var checksRange: Bool { configuration.scoring.rangeFactor > 1 }
 
     /// Whether anomalous windows get the recurrence check (`recurrence_factor` > 1).
-    var checksRecurrence: Bool { configuration.scoring.recurrenceFactor > 1 }
+    var checksRecurrence: Bool {
+        let scoring = configuration.scoring
+        return scoring.recurrenceFactor > 1 && scoring.recurrencePeriod > 0 && scoring.recurrencePeriod.isFinite
+    }
 
     /// The ``RangeCheck`` bounds of slab row `row`, (fields) packed floats: valid once it has a
     /// scaler, and only with ``checksRange``.

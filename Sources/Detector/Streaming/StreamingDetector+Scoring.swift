@@ -208,8 +208,8 @@ extension StreamingDetector {
         if let i = recurrences.index(forKey: s) {
             // Windows come every `stride` steps: that many slots apart, at least one.
             let interval = (states[s].grid.step ?? 0) * Double(group.configuration.stride)
-            let slotLength = period / Double(RecurrenceMarks.slotsPerPeriod)
-            let spacing = interval.isFinite ? Int(min((interval / slotLength).rounded(.up), 1e6)) : 1
+            let slots = interval / (period / Double(RecurrenceMarks.slotsPerPeriod))
+            let spacing = slots.isFinite && slots > 1 ? Int(min(slots.rounded(.up), 1e6)) : 1
             let repeats = recurrences.values[i].repeats(at: slot, spacing: spacing)
             recurrences.values[i].mark(slot)
             return repeats
@@ -219,15 +219,17 @@ extension StreamingDetector {
         return 0
     }
 
-    /// Drops the ``RecurrenceMarks`` that can no longer count, each as of the newest window its
-    /// model slot has scored, in its group's period (so no series' clock, however wrong, ages
-    /// another group's or slot's marks). Amortised: run when the entries reach
-    /// `recurrenceSweepCount`, which is then set to twice the entries left (at least 1024).
+    /// Drops the ``RecurrenceMarks`` that can no longer count, each as of its own series' newest
+    /// step (so no series' clock — a lagging one, a wrong one — ages another's marks), in its
+    /// group's period. Amortised: run when the entries reach `recurrenceSweepCount`, which is
+    /// then set to twice the entries left (at least 1024). A series that stops sending keeps its
+    /// entry: at most one per series.
     func sweepRecurrences() {
         recurrences = recurrences.filter { entry in
-            let state = states[entry.key], group = groups[state.group]
-            let now = group.slots[state.slot].latestTime
-            return !entry.value.isStale(at: RecurrenceMarks.slot(at: now, period: group.configuration.scoring.recurrencePeriod))
+            let state = states[entry.key]
+            let period = groups[state.group].configuration.scoring.recurrencePeriod
+            let now = state.grid.endTime ?? -.infinity
+            return !entry.value.isStale(at: RecurrenceMarks.slot(at: now, period: period))
         }
         recurrenceSweepCount = max(1024, 2 * recurrences.count)
     }

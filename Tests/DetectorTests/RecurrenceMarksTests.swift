@@ -3,8 +3,8 @@ import Testing
 
 /// The recurrence check's marks (RecurrenceMarks) against hand-worked slots: a day is 96 slots of
 /// 900 s; a mark counts one period (96 slots) later within ±4 slots, periods in a row count up to
-/// 3, a series anomalous throughout the last period does not repeat, and the ring (320 slots)
-/// forgets what it can no longer hold.
+/// 3, one long anomaly is no repeat of itself, and the ring (384 slots) forgets what it can no
+/// longer hold.
 @Suite struct RecurrenceMarksTests {
     @Test func slotsCutAPeriodIntoNinetySixSpans() {
         #expect(RecurrenceMarks.slot(at: 0, period: 86_400) == 0)
@@ -36,40 +36,58 @@ import Testing
         #expect(marks.repeats(at: 1_380) == 3 && marks.repeats(at: 1_379) == 0)
     }
 
-    @Test func aSeriesAnomalousThroughoutTheLastPeriodDoesNotRepeat() {
+    @Test func oneLongAnomalyIsNoRepeatOfItself() {
         var every = RecurrenceMarks(marking: 0)
         for slot in Int64(1)...200 { every.mark(slot) }
-        #expect(every.repeats(at: 201) == 0)
-        #expect(every.repeats(at: 205) == 0 && every.repeats(at: 206) == 2)  // a break of 4, then 5
-        // Breaks of up to the tolerance (4 slots) are still one anomaly; 5 in a row are not.
-        var gaps = RecurrenceMarks(marking: 0)
-        for slot in Int64(1)...200 where !(140...143).contains(slot) { gaps.mark(slot) }
-        #expect(gaps.repeats(at: 201) == 0)
-        gaps = RecurrenceMarks(marking: 0)
-        for slot in Int64(1)...200 where !(140...144).contains(slot) { gaps.mark(slot) }
-        #expect(gaps.repeats(at: 201) == 2)  // 105 and 9 are marked
+        #expect(every.repeats(at: 201) == 0)  // still going on
+        #expect(every.repeats(at: 205) == 0)  // a break of 4 (201–204) is no end
+        // Ended 5 slots ago, but the marks a period back (101–109) were of an anomaly going on
+        // for a period already: a new anomaly at that hour is no repeat of it.
+        #expect(every.repeats(at: 206) == 0)
+        // Begun at 20, it had not lasted a period at 101–106: once it has ended (a break of 5,
+        // 140–144), a window at 201 repeats it; with a break of 4 it is still the same anomaly.
+        var ended = RecurrenceMarks(marking: 20)
+        for slot in Int64(21)...200 where !(140...144).contains(slot) { ended.mark(slot) }
+        #expect(ended.repeats(at: 201) == 1)
+        var going = RecurrenceMarks(marking: 20)
+        for slot in Int64(21)...200 where !(140...143).contains(slot) { going.mark(slot) }
+        #expect(going.repeats(at: 201) == 0)
         // Windows every 4 slots (hourly data in a day's 15-minute slots): 3 unmarked slots between
         // two windows are no break at all, so up to 7 in a row are still one anomaly.
-        var hourly = RecurrenceMarks(marking: 0)
-        for slot in stride(from: Int64(4), through: 200, by: 4) { hourly.mark(slot) }
+        var hourly = RecurrenceMarks(marking: 40)
+        for slot in stride(from: Int64(44), through: 200, by: 4) { hourly.mark(slot) }
         #expect(hourly.repeats(at: 208, spacing: 4) == 0)  // 201–207 unmarked
-        #expect(hourly.repeats(at: 209, spacing: 4) == 2)  // 201–208: no longer one anomaly
+        #expect(hourly.repeats(at: 209, spacing: 4) == 1)  // 201–208: ended
+        #expect(hourly.repeats(at: 209, spacing: 1_000_000) == 0)  // capped at a period: never ends
         var sixes = RecurrenceMarks(marking: 0)  // 5 unmarked between marks: a break at spacing 1
         for slot in stride(from: Int64(6), through: 198, by: 6) { sixes.mark(slot) }
         #expect(sixes.repeats(at: 200, spacing: 1) == 2 && sixes.repeats(at: 200, spacing: 2) == 0)
-        #expect(hourly.repeats(at: 209, spacing: 1_000_000) == 0)  // capped at a period: never divided
     }
 
     @Test func aMarkClearsTheSlotsTheRingReuses() {
         var marks = RecurrenceMarks(marking: 10)
-        marks.mark(300)
-        #expect(marks.repeats(at: 106) == 1)  // slot 10 is still held (the ring: −19…300)
-        // Slot 335 moves the ring on 35 slots: slot 330 takes slot 10's position, unmarked.
-        marks.mark(335)
-        #expect(marks.repeats(at: 426) == 0)
-        // A mark older than the ring (slot 10 now) is ignored, so slot 330 stays unmarked.
+        marks.mark(364)
+        #expect(marks.repeats(at: 106) == 1)  // slot 10 is still held (the ring: −19…364)
+        // Slot 399 moves the ring on 35 slots: slot 394 takes slot 10's position, unmarked.
+        marks.mark(399)
+        #expect(marks.repeats(at: 490) == 0)
+        // A mark older than the ring (slot 10 now) is ignored, so slot 394 stays unmarked.
         marks.mark(10)
-        #expect(marks.newestSlot == 335 && marks.repeats(at: 426) == 0 && marks.repeats(at: 431) == 1)
+        #expect(marks.newestSlot == 399 && marks.repeats(at: 490) == 0 && marks.repeats(at: 495) == 1)
+    }
+
+    @Test func slotsBeyondTheNewestMarkReadAsUnmarked() {
+        // Slot 385 shares slot 1's ring position: a window at 481 must not see it marked.
+        var marks = RecurrenceMarks(marking: 1)
+        for slot in Int64(2)...10 { marks.mark(slot) }
+        marks.mark(364)
+        #expect(marks.repeats(at: 481) == 0)
+        // Slots −283…−280, still in the ring, share positions with 101…104: after marks on every
+        // slot 0…100, a window at 106 sees 101–105 as a break (the anomaly ended), not as marked.
+        var aliased = RecurrenceMarks(marking: -283)
+        for slot in Int64(-282)...(-280) { aliased.mark(slot) }
+        for slot in Int64(0)...100 { aliased.mark(slot) }
+        #expect(aliased.repeats(at: 106) == 1)
     }
 
     @Test func aGapLongerThanTheRingClearsEveryMark() {
@@ -78,20 +96,6 @@ import Testing
         marks.mark(10_000)
         #expect(marks.repeats(at: 10_096) == 1)
         for slot in Int64(9_800)...10_091 { #expect(marks.repeats(at: slot) == 0, "slot \(slot)") }
-    }
-
-    @Test func slotsBeyondTheNewestMarkReadAsUnmarked() {
-        // Slot 321 shares slot 1's ring position: a window at 421 must not see it marked.
-        var marks = RecurrenceMarks(marking: 1)
-        for slot in Int64(2)...10 { marks.mark(slot) }
-        marks.mark(300)
-        #expect(marks.repeats(at: 421) == 0)
-        // Slots −219…−216, still in the ring, share positions with 101…104: after marks on every
-        // slot 0…100, a window at 110 sees 101–109 as a break of 9, not as marked.
-        var aliased = RecurrenceMarks(marking: -219)
-        for slot in Int64(-218)...(-216) { aliased.mark(slot) }
-        for slot in Int64(0)...100 { aliased.mark(slot) }
-        #expect(aliased.repeats(at: 110) == 1)
     }
 
     @Test func negativeSlotsWrapAroundTheRing() {

@@ -240,8 +240,8 @@ import Testing
     /// (RecurrenceMarks). The same spike, at the same phase of the sine, every 96 steps (the
     /// period here), and once off the beat, with the check on and off: a window changes if and
     /// only if it is anomalous and k ≥ 1 periods in a row before it had an anomalous window
-    /// within ±4 steps (by the model, before any division: a repeat of a repeat still counts);
-    /// it then scores 8^k times less.
+    /// within ±4 steps (by the model, before any division: a repeat of a repeat still counts; no
+    /// anomaly here lasts long enough to be one long anomaly); it then scores 8^k times less.
     @Test func anAnomalyRecurringPeriodsInARowCountsAnEighthEachTime() throws {
         var rng = SeededRandom(seed: 9)
         var values = (0..<900).map { syntheticValue($0, rng: &rng) }

@@ -12,15 +12,15 @@
 /// NAB (README, Quality), most false positives of the spiky AWS and load-balancer series recurred
 /// a day apart.
 ///
-/// A series anomalous throughout the last period (since the slot a period back, bar the tolerance,
-/// with no break longer than the tolerance between its anomalous windows) is not repeating but
-/// still in one long anomaly: its windows are not divided. So the check has nothing to say of a
-/// series whose windows come nearly a period apart or more (then every day is a break).
+/// Only separate anomalies repeat (``repeats(at:spacing:)``): an anomaly still going on a period
+/// later (no break longer than the tolerance between its anomalous windows) is one long anomaly,
+/// not divided, and a new anomaly at an hour that an anomaly a period long covered is no repeat
+/// of it. (So a series whose windows come nearly a period apart or more never repeats.)
 ///
 /// The marks are a ring of slots, ``slotsPerPeriod`` to a period (15 minutes of a day), one bit
-/// each, covering the ``maxRepeats`` periods and the tolerance a window looks back: 320 bits and
-/// the newest slot, 48 bytes, kept only for a series that has been anomalous lately
-/// (``StreamingDetector``'s sparse `recurrences`, swept of marks that can no longer count).
+/// each, covering what a window looks back on: 384 bits and the newest slot, 56 bytes, kept only
+/// for a series that has been anomalous lately (``StreamingDetector``'s sparse `recurrences`,
+/// swept of marks that can no longer count).
 public struct RecurrenceMarks: Sendable {
     /// Slots a period is cut into: 96, of 15 minutes each for a day.
     public static let slotsPerPeriod = 96
@@ -30,14 +30,14 @@ public struct RecurrenceMarks: Sendable {
     public static let toleranceSlots = 4
     /// The most periods in a row that divide a window's severity again: 3.
     public static let maxRepeats = 3
-    /// Slots the ring holds: 5 words, at least the 292 (``maxRepeats`` periods and the tolerance)
-    /// a window looks back.
-    static let ringSlots = 320
+    /// Slots the ring holds: 6 words, the 384 a window looks back (a mark ``maxRepeats`` periods
+    /// and the tolerance back, and the period before that mark).
+    static let ringSlots = 384
 
-    // The ring: slot j is bit (j mod 320) mod 64 of word (j mod 320) / 64.
-    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+    // The ring: slot j is bit (j mod 384) mod 64 of word (j mod 384) / 64.
+    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
     /// The newest slot marked (``slot(at:period:)``); the ring holds the slots after
-    /// `newestSlot − 320` up to it.
+    /// `newestSlot − 384` up to it.
     public private(set) var newestSlot: Int64
 
     /// The marks of one anomalous window, in `slot`.
@@ -56,20 +56,26 @@ public struct RecurrenceMarks: Sendable {
         return slot.isNaN ? 0 : Int64(max(min(slot, 1e15), -1e15))
     }
 
-    /// How many periods in a row, up to ``maxRepeats``, have a mark within ±``toleranceSlots``
-    /// of `slot` less that many periods. 0 when the period just before has none, or when the
-    /// series has been anomalous throughout since then: from a period back (bar the tolerance)
-    /// up to `slot`, no more than `spacing − 1 + toleranceSlots` slots in a row unmarked — a
-    /// break of up to the tolerance between windows that come `spacing` slots apart (1 when they
-    /// come every slot or more often; 4 for hourly windows of a day's period).
+    /// How many periods in a row, up to ``maxRepeats``, have a mark of a separate anomaly within
+    /// ±``toleranceSlots`` of `slot` less that many periods (0 when the period just before has
+    /// none). A mark is of a separate anomaly when both
+    /// - its anomaly ended before `slot`: there is a break between the mark and `slot`, so the
+    ///   window is not the same anomaly still going on a period later; and
+    /// - its anomaly had not been going on for a period already, so a new anomaly at an hour that
+    ///   a day-long one covered is no repeat of it.
+    ///
+    /// A break is a run of more than `spacing − 1 + toleranceSlots` unmarked slots: more than the
+    /// tolerance between windows that come `spacing` slots apart (1 when they come every slot or
+    /// more often; 4 for hourly windows of a day's period).
     public func repeats(at slot: Int64, spacing: Int = 1) -> Int {
-        let period = Int64(Self.slotsPerPeriod), tolerance = Int64(Self.toleranceSlots)
-        let longestBreak = Int64(min(max(spacing, 1), Self.slotsPerPeriod)) - 1 + tolerance
-        guard isMarked(near: slot - period),
-              !isMarkedThroughout(from: slot - period + tolerance + 1, to: slot - 1, longestBreak: longestBreak)
-        else { return 0 }
-        var repeats = 1
-        while repeats < Self.maxRepeats && isMarked(near: slot - Int64(repeats + 1) * period) { repeats += 1 }
+        let longestBreak = Int64(min(max(spacing, 1), Self.slotsPerPeriod)) - 1 + Int64(Self.toleranceSlots)
+        var repeats = 0
+        while repeats < Self.maxRepeats
+            && hasSeparateMark(near: slot - Int64(repeats + 1) * Int64(Self.slotsPerPeriod), before: slot,
+                               longestBreak: longestBreak)
+        {
+            repeats += 1
+        }
         return repeats
     }
 
@@ -95,21 +101,27 @@ public struct RecurrenceMarks: Sendable {
         newestSlot < slot - Int64(Self.slotsPerPeriod + 2 * Self.toleranceSlots)
     }
 
-    /// Whether a slot within ±``toleranceSlots`` of `centre` is marked.
-    private func isMarked(near centre: Int64) -> Bool {
-        let tolerance = Int64(Self.toleranceSlots)
+    /// Whether a slot within ±``toleranceSlots`` of `centre` is marked by a separate anomaly (see
+    /// ``repeats(at:spacing:)``) as seen from `slot`.
+    private func hasSeparateMark(near centre: Int64, before slot: Int64, longestBreak: Int64) -> Bool {
+        let period = Int64(Self.slotsPerPeriod), tolerance = Int64(Self.toleranceSlots)
         let low = max(centre - tolerance, newestSlot - Int64(Self.ringSlots) + 1)
         let high = min(centre + tolerance, newestSlot)
         guard low <= high else { return false }
-        for j in low...high where isSet(j) { return true }
+        for j in low...high where isSet(j) {
+            let endedBefore = !isMarkedThroughout(from: j + 1, to: slot - 1, longestBreak: longestBreak)
+            let wasLong = isMarkedThroughout(from: j - period + tolerance + 1, to: j - 1, longestBreak: longestBreak)
+            if endedBefore && !wasLong { return true }
+        }
         return false
     }
 
     /// Whether `low...high` has no run of more than `longestBreak` unmarked slots (slots after
-    /// the newest mark are unmarked); false for an empty range or one reaching back before the
-    /// ring.
+    /// the newest mark are unmarked); true for an empty range, false for one reaching back before
+    /// the ring.
     private func isMarkedThroughout(from low: Int64, to high: Int64, longestBreak: Int64) -> Bool {
-        guard low <= high, low > newestSlot - Int64(Self.ringSlots) else { return false }
+        guard low <= high else { return true }
+        guard low > newestSlot - Int64(Self.ringSlots) else { return false }
         var unmarked: Int64 = 0
         for j in low...high {
             unmarked = j <= newestSlot && isSet(j) ? 0 : unmarked + 1

@@ -182,18 +182,9 @@ import Testing
         var values = (0..<800).map { syntheticValue($0, rng: &rng) }
         values[684] = 14.6  // the crest is 13; the sine with its noise spans about 6.4 to 13.6
         values[740] = 17  // at 8.5 on the sine
-        var results: [[WindowResult]] = []
-        var alerts: [[Int]] = []
-        for factor in [8.0, 1.0] {
-            var group = smallGroup()
-            group.scoring.rangeFactor = factor
-            group.alerts.minConsecutive = 1
-            let (detector, sink) = recordingDetector([group])
-            try feed(detector, count: 800) { values[$0] }
-            results.append(sink.results.filter { $0.modelVersion == 1 })
-            alerts.append(sink.alerts.filter { $0.event.state == .open }.map { Int(($0.event.time - 1_700_000_000) / 60) })
-        }
-        let (on, off) = (results[0], results[1])
+        let checked = try run(values) { $0.scoring.rangeFactor = 8 }
+        let unchecked = try run(values) { $0.scoring.rangeFactor = 1 }
+        let (on, off) = (checked.results, unchecked.results)
         #expect(on.count == 185 && on.map(\.sequence) == off.map(\.sequence))
         for (a, b) in zip(on, off) where a.sequence != 684 && a.sequence != 740 {
             #expect(a.score == b.score && a.threshold == b.threshold)
@@ -207,32 +198,42 @@ import Testing
         let crest = try #require(off.first { $0.sequence == 684 })
         #expect(!crest.isAnomalous && crest.score / crest.threshold > 1.0 / 8)
         // The same episodes otherwise (the far jump, then windows with it in their context).
-        #expect(alerts[1].first == 740 && alerts[0] == [684] + alerts[1])
+        #expect(unchecked.opened.first == 740 && checked.opened == [684] + unchecked.opened)
     }
 
-    /// Runs `values` (one a minute) through two detectors of `smallGroup()` with a recurrence
-    /// period of 96 minutes (slots of one step), the check on (factor 8) and off, the range
-    /// check off; returns each one's results under the first model and its `open` alert times in
-    /// steps, and asserts that the marks are counted only with the check.
+    /// Runs `values` (one a minute) through a detector of `smallGroup()` with `min_consecutive`
+    /// 1, changed by `configure`; returns its results under the first model, the times of its
+    /// `open` alerts in steps, and the detector.
+    private func run(_ values: [Double], _ configure: (inout GroupConfiguration) -> Void) throws
+        -> (results: [WindowResult], opened: [Int], detector: StreamingDetector)
+    {
+        var group = smallGroup()
+        group.alerts.minConsecutive = 1
+        configure(&group)
+        let (detector, sink) = recordingDetector([group])
+        try feed(detector, count: values.count) { values[$0] }
+        let opened = sink.alerts.filter { $0.event.state == .open }.map { Int(($0.event.time - 1_700_000_000) / 60) }
+        return (sink.results.filter { $0.modelVersion == 1 }, opened, detector)
+    }
+
+    /// Runs `values` (see ``run(_:_:)``) with a recurrence period of 96 minutes (slots of one
+    /// step), the check on (factor 8) and off, the range check off; returns both runs' results
+    /// and `open` alert times, and asserts that the marks are counted only with the check.
     private func recurrenceRuns(_ values: [Double]) throws
         -> (on: [WindowResult], off: [WindowResult], opened: (on: [Int], off: [Int]))
     {
-        var results: [[WindowResult]] = [], alerts: [[Int]] = []
-        for factor in [8.0, 1.0] {
-            var group = smallGroup()
-            group.scoring.rangeFactor = 1
-            group.scoring.recurrenceFactor = factor
-            group.scoring.recurrencePeriod = 96 * 60
-            group.alerts.minConsecutive = 1
-            let (detector, sink) = recordingDetector([group])
-            try feed(detector, count: values.count) { values[$0] }
-            results.append(sink.results.filter { $0.modelVersion == 1 })
-            alerts.append(sink.alerts.filter { $0.event.state == .open }.map { Int(($0.event.time - 1_700_000_000) / 60) })
-            // The marks exist only with the check, and are counted (56 bytes an entry at least).
-            #expect((detector.memoryFootprint.recurrenceBytes >= 56) == (factor > 1))
+        let runs = try [8.0, 1.0].map { factor in
+            try run(values) {
+                $0.scoring.rangeFactor = 1
+                $0.scoring.recurrenceFactor = factor
+                $0.scoring.recurrencePeriod = 96 * 60
+            }
         }
-        #expect(results[0].map(\.sequence) == results[1].map(\.sequence))
-        return (results[0], results[1], (alerts[0], alerts[1]))
+        // The marks exist only with the check, and are counted (56 bytes an entry at least).
+        #expect(runs[0].detector.memoryFootprint.recurrenceBytes >= 56)
+        #expect(runs[1].detector.memoryFootprint.recurrenceBytes == 0)
+        #expect(runs[0].results.map(\.sequence) == runs[1].results.map(\.sequence))
+        return (runs[0].results, runs[1].results, (runs[0].opened, runs[1].opened))
     }
 
     /// An anomalous window a period after an anomalous window of its series, at the same time of

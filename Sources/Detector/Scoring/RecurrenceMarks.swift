@@ -43,7 +43,7 @@ public struct RecurrenceMarks: Sendable {
     /// The marks of one anomalous window, in `slot`.
     public init(marking slot: Int64) {
         newestSlot = slot
-        set(slot)
+        setBit(slot, to: true)
     }
 
     /// The slot of time `time` (seconds) for a period of `period` seconds: the number of
@@ -84,12 +84,12 @@ public struct RecurrenceMarks: Sendable {
     public mutating func mark(_ slot: Int64) {
         if slot > newestSlot {
             let reused = min(slot - newestSlot, Int64(Self.ringSlots))
-            for j in (slot - reused + 1)...slot { clear(j) }
+            for j in (slot - reused + 1)...slot { setBit(j, to: false) }
             newestSlot = slot
         } else if slot <= newestSlot - Int64(Self.ringSlots) {
             return
         }
-        set(slot)
+        setBit(slot, to: true)
     }
 
     /// Whether no mark can count any more for a window at `slot` or later: the newest is more
@@ -143,17 +143,11 @@ public struct RecurrenceMarks: Sendable {
         return withUnsafeBytes(of: words) { $0.load(fromByteOffset: w * 8, as: UInt64.self) } & bit != 0
     }
 
-    private mutating func set(_ slot: Int64) {
+    private mutating func setBit(_ slot: Int64, to on: Bool) {
         let (w, bit) = Self.position(slot)
         withUnsafeMutableBytes(of: &words) { bytes in
-            bytes.storeBytes(of: bytes.load(fromByteOffset: w * 8, as: UInt64.self) | bit, toByteOffset: w * 8, as: UInt64.self)
-        }
-    }
-
-    private mutating func clear(_ slot: Int64) {
-        let (w, bit) = Self.position(slot)
-        withUnsafeMutableBytes(of: &words) { bytes in
-            bytes.storeBytes(of: bytes.load(fromByteOffset: w * 8, as: UInt64.self) & ~bit, toByteOffset: w * 8, as: UInt64.self)
+            let word = bytes.load(fromByteOffset: w * 8, as: UInt64.self)
+            bytes.storeBytes(of: on ? word | bit : word & ~bit, toByteOffset: w * 8, as: UInt64.self)
         }
     }
 }

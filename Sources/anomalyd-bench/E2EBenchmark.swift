@@ -303,8 +303,7 @@ final class BenchDaemon {
             epochs = 5
             batch = 256
             [group.threshold]
-            method = "spot"
-            risk = 1e-4
+            false_alarms_per_day = 1e-4
             [group.alerts]
             resolve_after = 5
             """

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Training runs inline, before the next row is ingested, so no row is scored by a model that
 /// saw it or anything after it (NAB's online rule). Without `--config`, the offline defaults of
-/// ``GroupConfiguration/offline`` apply.
+/// ``GroupConfiguration()`` apply.
 struct Detect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the detector over a CSV file; write timestamp, fields, anomaly_score, alert.")
@@ -25,6 +25,9 @@ struct Detect: ParsableCommand {
     @Option(name: .customLong("train-rows"), help: "Train once on the first N rows, then freeze and score the rest.")
     var trainRows: Int?
 
+    @Option(name: .long, help: "Start from this model file and keep it: every window is judged by it, nothing is trained.")
+    var model: String?
+
     @Option(name: .long, help: "Comma-separated field columns to use.")
     var fields: String?
 
@@ -33,6 +36,7 @@ struct Detect: ParsableCommand {
 
     func validate() throws {
         if let trainRows, trainRows < 2 { throw ValidationError("--train-rows must be at least 2") }
+        if trainRows != nil && model != nil { throw ValidationError("--train-rows and --model exclude each other") }
     }
 
     func run() throws {
@@ -40,37 +44,57 @@ struct Detect: ParsableCommand {
     }
 
     private func detect() throws {
-        var group = GroupConfiguration.offline
+        var group = GroupConfiguration()
         if let config { group = try Configuration.load(contentsOf: config).groups[0] }
         let list = { (text: String?) in text.map { $0.split(separator: ",").map { String($0) } } ?? [] }
         let table = try CSVReader(fields: list(fields), exclude: list(exclude)).read(contentsOf: data)
         let progress = Progress(label: "detect", total: table.rowCount)
-        let collector = Self.run(table, group: group, trainRows: trainRows) { progress.update($0) }
+        let stored = try model.map { path -> TrainedModel in
+            let stored = try ModelCommand.model(at: path)
+            try ModelCommand.check(stored, fits: group, table: table)
+            return stored
+        }
+        let collector = try Self.run(table, group: group, trainRows: trainRows, model: stored) { progress.update($0) }
         progress.finish()
         try write(table, collector)
     }
 
     /// Streams `table` through a detector of `group` (matching its one series) as `detect` does,
-    /// calling `rowDone` with the rows done so far after each row; returns the per-row scores
-    /// and alert flags. `evaluate`'s inputs and `tune`'s grid both come from here.
-    static func run(_ table: CSVTable, group base: GroupConfiguration, trainRows: Int?,
-                    rowDone: (Int) -> Void = { _ in }) -> RowCollector {
+    /// calling `rowDone` with the rows done so far after each row; returns the per-row results.
+    /// `evaluate`'s inputs, `tune`'s grid and `score` all come from here.
+    /// - Parameters:
+    ///   - trainRows: train once on the first N rows, then freeze (their rows score 0).
+    ///   - model: start from this model and freeze it (`score`, `detect --model`): every window is
+    ///     judged by it from the first, and nothing is trained.
+    ///   - series: the series key the rows are ingested under, so that a shared model's scaler
+    ///     for that series applies (default `csv`).
+    static func run(_ table: CSVTable, group base: GroupConfiguration, trainRows: Int?, model: TrainedModel? = nil,
+                    series: String = "csv", rowDone: (Int) -> Void = { _ in }) throws -> RowCollector {
         var group = base
         group.match = "*"
         if let trainRows {
             group.training.minWindows = Int.max
             group.training.retrainEvery = .never
             group.training.reservoir = max(trainRows, 2)
-            group.scoring.warmUpThreshold = 0  // the training rows score 0 (SPEC §6)
+            group.scoring.coldStart = false  // the training rows score 0 (SPEC §6)
+        }
+        if model != nil {
+            group.training.minWindows = Int.max
+            group.training.retrainEvery = .never
         }
         let F = table.fieldNames.count
         let detector = StreamingDetector(
             groups: [group], limits: DetectorLimits(maxSeries: 1, maxFields: max(F, 1), batchCapacity: 256))
+        if var model {
+            // The rows are one series: the model's scaler for it (`score --series`) is theirs.
+            if model.scalers[series] == nil, let scaler = model.scalers.first?.value { model.scalers[series] = scaler }
+            try detector.load(model, intoGroup: 0, verifyingConfiguration: false)
+        }
         let collector = RowCollector(rows: table.rowCount)
         detector.sink = collector
         let nameBytes = table.fieldNames.map { Array($0.utf8) }
         withRawBuffers(nameBytes) { names in
-            CSVRowRecord.key.withUnsafeBytes { key in
+            Array(series.utf8).withUnsafeBytes { key in
                 for row in 0..<table.rowCount {
                     let record = CSVRowRecord(keyBytes: key, names: names, values: table.row(row), time: table.timestamps[row])
                     _ = detector.ingest(record, receivedAt: table.timestamps[row])
@@ -152,30 +176,32 @@ private func withRawBuffers<T>(_ arrays: [[UInt8]], _ body: ([UnsafeRawBufferPoi
     return try body(storage.map { UnsafeRawBufferPointer($0) })
 }
 
-/// Collects per-row scores and alert flags from the detector's window results.
+/// Collects per-row results from the detector's window results.
 final class RowCollector: DetectorSink {
+    /// Per row, the anomaly score (0 for a row that ends no window).
     var scores: [Double]
+    /// Per row, whether an alert episode is open.
     var alerts: [Bool]
+    /// Per row, the window result of the window it completed (nil for a row that ends none).
+    var results: [WindowResult?]
     private var alertOpen = false
-    private var scored: [Bool]
 
     init(rows: Int) {
         scores = [Double](repeating: 0, count: rows)
         alerts = [Bool](repeating: false, count: rows)
-        scored = [Bool](repeating: false, count: rows)
+        results = [WindowResult?](repeating: nil, count: rows)
     }
 
     func detector(_ detector: StreamingDetector, scored result: WindowResult) {
         guard result.sequence < scores.count else { return }
         scores[result.sequence] = result.anomalyScore
         alerts[result.sequence] = result.alertOpen
-        scored[result.sequence] = true
+        results[result.sequence] = result
         alertOpen = result.alertOpen
     }
 
     /// A row without a window of its own keeps the episode state of the last window.
     func finishRow(_ row: Int) {
-        if !scored[row] { alerts[row] = alertOpen }
+        if results[row] == nil { alerts[row] = alertOpen }
     }
 }
-

@@ -36,6 +36,7 @@ extension GroupConfiguration {
             [group.training]
             min_windows = \(training.minWindows)
             reservoir = \(training.reservoir)
+            min_history = \(duration(training.minHistory))
             retrain_every = \(retrain)
             epochs = \(training.epochs)
             batch = \(training.batch)
@@ -48,16 +49,10 @@ extension GroupConfiguration {
             latent_weight = \(number(scoring.latentWeight))
             samples = \(scoring.samples)
             recent_steps = \(scoring.recentSteps)
-            warmup_threshold = \(number(scoring.warmUpThreshold))
-            range_factor = \(number(scoring.rangeFactor))
-            recurrence_factor = \(number(scoring.recurrenceFactor))
-            recurrence_period = \(duration(scoring.recurrencePeriod))
+            cold_start = \(scoring.coldStart)
 
             [group.threshold]
-            method = \(string(threshold.method.rawValue))
-            risk = \(threshold.risk)
-            quantile = \(threshold.quantile)
-            value = \(number(threshold.value))
+            false_alarms_per_day = \(threshold.falseAlarmsPerDay)
 
             [group.alerts]
             min_consecutive = \(alerts.minConsecutive)

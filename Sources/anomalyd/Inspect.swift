@@ -4,12 +4,12 @@ import Foundation
 import VAE
 
 /// `anomalyd inspect`: what a model file holds — architecture, fields, group and series,
-/// training data, calibration, threshold, version and configuration hash (SPEC §6, §7).
+/// training data, calibration (score tail and online evidence), version and configuration hash.
 ///
 /// The file is read and validated in full by the model file reader first, so a truncated or
 /// corrupt file fails with that reader's one-line reason (exit 1). `--json` prints the
 /// `__metadata__` as one JSON object, with the values that are JSON documents themselves
-/// (`architecture`, `fields`, `normalization`, `score_calibration`, `threshold_state`,
+/// (`architecture`, `fields`, `normalization`, `score_calibration`, `score_tail`, `evidence_tail`, `range_calibration`,
 /// `latent_statistics`) embedded as JSON rather than as strings.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,7 +73,8 @@ struct Inspect: ParsableCommand {
             ("version", String(model.version)),
             ("config_hash", model.configurationHash),
             ("calibration", calibrationSummary(model.calibration)),
-            ("threshold", thresholdSummary(model.threshold)),
+            ("score tail", scoreTailSummary(model.scoreTail)),
+            ("evidence", model.evidenceTail.map(evidenceSummary) ?? "not saved (a model fresh from training)"),
         ]
         if let stats = model.vae.latentStatistics {
             lines.append(("latent stats", "\(stats.count) windows, ridge \(stats.ridge)"))
@@ -92,15 +93,15 @@ struct Inspect: ParsableCommand {
             + "latent weight \(c.latentWeight)"
     }
 
-    /// The threshold's method, current value and state size.
-    static func thresholdSummary(_ t: Threshold) -> String {
-        let value = String(format: "%.4g", t.current)
-        switch t {
-        case .fixed: return "static \(value)"
-        case .quantile(let q): return "quantile \(q.level) of \(q.count) scores: \(value)"
-        case .spot(let s):
-            return "SPOT risk \(s.configuration.risk): \(value) (initial level \(String(format: "%.4g", s.initialThreshold)), "
-                + "\(Int(s.peakCount)) peaks over \(Int(s.observedCount)) scores)"
-        }
+    /// The held-out score distribution's body and tail.
+    static func scoreTailSummary(_ t: ScoreTail) -> String {
+        "\(t.quantiles.count) quantiles; above \(String(format: "%.4g", t.threshold)) (level \(t.tailLevel)) a "
+            + "generalized Pareto tail, shape \(String(format: "%.4g", t.tail.shape)), scale \(String(format: "%.4g", t.tail.scale))"
+    }
+
+    /// The online calibration's counts and tail.
+    static func evidenceSummary(_ e: EvidenceTail) -> String {
+        "\(Int(e.count)) windows (prior included), \(String(format: "%.4g", 100 * e.exceedanceRate)) % above "
+            + "the tail threshold, mean excess \(String(format: "%.4g", e.scale))"
     }
 }

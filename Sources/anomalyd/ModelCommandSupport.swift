@@ -15,10 +15,10 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// The pieces the offline model commands (`train`, `score`, `embed`, `generate`, `inspect`)
 /// share: reading the configuration, the CSV and the model file, and writing CSV output.
 enum ModelCommand {
-    /// The first group of the configuration file at `path`, or ``GroupConfiguration/offline``
+    /// The first group of the configuration file at `path`, or ``GroupConfiguration()``
     /// without one, matching every series key (as `anomalyd detect` uses it).
     static func group(config path: String?) throws -> GroupConfiguration {
-        var group = GroupConfiguration.offline
+        var group = GroupConfiguration()
         if let path {
             guard let first = try Configuration.load(contentsOf: path).groups.first else {
                 throw CommandFailure("\(path) defines no [[group]]")
@@ -37,6 +37,19 @@ enum ModelCommand {
     /// Reads a model file; its reader's error (truncated, corrupt, another format) propagates.
     static func model(at path: String) throws -> TrainedModel {
         try TrainedModel.read(from: path, configurationHash: nil)
+    }
+
+    /// Throws unless `model` was trained under `group`'s model settings and `table`'s columns are
+    /// its fields, in order.
+    static func check(_ model: TrainedModel, fits group: GroupConfiguration, table: CSVTable) throws {
+        guard group.modelHash == model.configurationHash else {
+            throw CommandFailure(
+                "\(ModelLoadError.configurationMismatch(expected: group.modelHash, found: model.configurationHash)); "
+                    + "pass the --config it was trained with")
+        }
+        guard table.fieldNames == model.fields else {
+            throw CommandFailure("the data has fields \(table.fieldNames), the model needs \(model.fields)")
+        }
     }
 
     /// The CSV at `path` with exactly the model's fields as columns, in the model's order.

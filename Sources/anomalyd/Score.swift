@@ -3,23 +3,23 @@ import Detector
 import Foundation
 import VAE
 
-/// `anomalyd score`: scores every complete window of a CSV file with a stored model (SPEC §6).
+/// `anomalyd score`: judges every window of a CSV file with a stored model (SPEC §6), by the very
+/// path `anomalyd detect` and the daemon take — the same detector and the same ``Judge`` —
+/// with the model frozen.
 ///
-/// Writes one row per input row, `timestamp,<fields>,nll,latent_distance,anomaly_score`. A row
-/// that ends a complete window carries its window's raw reconstruction NLL, the Mahalanobis
-/// distance of its μ_z, and the anomaly score in [0, 1]
-/// (``ScoreCalibration/anomalyScore(score:threshold:)`` of the calibrated score against the
-/// model's stored threshold, which stays frozen: 0.5 at the threshold). Rows that end no window
-/// — the first `window − 1`, and duplicate, late or same-step rows — have the three cells empty.
+/// Writes one row per input row, `timestamp,<fields>,nll,latent_distance,anomaly_score,alert`. A
+/// row that ends a window carries its window's raw reconstruction NLL and the Mahalanobis distance
+/// of its μ_z, and every row its published anomaly score in [0, 1] (0 for a row that ends no window)
+/// and whether an alert episode is open: what `detect --model` writes for the same file, with the
+/// model's two raw scores besides. Rows that end no window — the first `window − 1`, and
+/// duplicate, late or same-step rows — have the two raw cells empty.
 ///
-/// Windows are normalised with the model's scaler and scored as the detector scores them,
-/// including `scoring.recent_steps` (the newest steps predicted from their context), which is a
-/// setting of the group configuration and not of the model file: pass the `--config` the model
-/// was trained under (its model hash must match the file's `config_hash`; without `--config`,
-/// `detect`'s offline group applies).
+/// `scoring.recent_steps` and the judge's settings come from the group configuration, not the
+/// model file: pass the `--config` the model was trained under (its model hash must match the
+/// file's `config_hash`; without `--config`, the defaults apply).
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score each window of a CSV file: timestamp, fields, nll, latent_distance, anomaly_score.")
+        abstract: "Judge each window of a CSV file with a model: timestamp, fields, nll, latent_distance, anomaly_score, alert.")
 
     @OptionGroup var input: WindowedInputOptions
 
@@ -29,36 +29,25 @@ struct Score: ParsableCommand {
     func run() throws {
         try runReportingFailure("score") {
             let model = try ModelCommand.model(at: input.model)
-            let group = try ModelCommand.group(config: config)
-            guard group.modelHash == model.configurationHash else {
-                throw CommandFailure(
-                    "\(ModelLoadError.configurationMismatch(expected: group.modelHash, found: model.configurationHash)); "
-                        + "pass the --config it was trained with")
-            }
+            var group = try ModelCommand.group(config: config)
             let table = try ModelCommand.table(input.data, for: model)
-            let step: Double? = if case .seconds(let s) = group.step { s } else { nil }
-            let windows = CSVWindows(table: table, width: model.windowSteps, step: input.step ?? step)
-            let scaler = try model.scaler(series: input.series).scaler
-            let inputs = windows.normalized(by: scaler)
-            // The same computation the detector calibrated the model with.
-            let (nll, distance) = WindowScoring.score(
-                Scorer(model: model.vae, capacity: 256), inputs: inputs, mask: windows.mask, windowSize: windows.size,
-                fields: windows.fields, recentSteps: group.scoring.recentSteps, samples: group.scoring.samples)
-            let threshold = model.threshold.current
-            var cells = [String?](repeating: nil, count: table.rowCount)
-            for w in 0..<windows.count {
-                let score = model.calibration.score(reconstructionNLL: Double(nll[w]), latentDistance: Double(distance[w]))
-                let anomaly = ScoreCalibration.anomalyScore(score: score, threshold: threshold)
-                cells[windows.rows[w]] = "\(ModelCommand.cell(nll[w])),\(ModelCommand.cell(distance[w])),"
-                    + Detect.decimal(anomaly)
-            }
+            try ModelCommand.check(model, fits: group, table: table)
+            if let step = input.step { group.step = .seconds(step) }
+            let series = try model.scaler(series: input.series).series
+            let collector = try Detect.run(table, group: group, trainRows: nil, model: model,
+                                           series: series.isEmpty ? "csv" : series)
             var text = "timestamp," + table.fieldNames.map(Detect.quoted).joined(separator: ",")
-                + ",nll,latent_distance,anomaly_score\n"
+                + ",nll,latent_distance,anomaly_score,alert\n"
             text.reserveCapacity(table.rowCount * 64)
             for row in 0..<table.rowCount {
                 text += Detect.timestamp(table.timestamps[row])
                 for value in table.row(row) { text += "," + ModelCommand.cell(value) }
-                text += "," + (cells[row] ?? ",,") + "\n"
+                if let result = collector.results[row] {
+                    text += "," + ModelCommand.cell(result.reconstructionNLL) + "," + ModelCommand.cell(result.latentDistance)
+                } else {
+                    text += ",,"
+                }
+                text += "," + Detect.decimal(collector.scores[row]) + "," + (collector.alerts[row] ? "1" : "0") + "\n"
             }
             try ModelCommand.write(text, to: input.out)
         }

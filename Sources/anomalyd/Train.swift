@@ -53,7 +53,7 @@ struct Train: ParsableCommand {
         guard !table.fieldNames.isEmpty else { throw CommandFailure("\(data) has no numeric field columns") }
         // Every window enters the reservoir (every window before the first model does), and
         // nothing trains until asked; nothing needs judging.
-        group.scoring.warmUpThreshold = 0
+        group.scoring.coldStart = false
         group.training.minWindows = Int.max
         group.training.retrainEvery = .never
         group.training.reservoir = max(table.rowCount, 2)

@@ -3,10 +3,10 @@ import Daemon
 import Detector
 import Foundation
 
-/// `anomalyd tune`: searches window, latent size, β and threshold method on a labelled set and
+/// `anomalyd tune`: searches window, latent size, β and false-alarm rate on a labelled set and
 /// reports the best combination by a chosen metric (issue 4).
 ///
-/// Each combination runs the offline detector (``Detect/run(_:group:trainRows:rowDone:)``, the
+/// Each combination runs the offline detector (``Detect/run(_:group:trainRows:model:series:rowDone:)``, the
 /// very code of `detect`) over every file and scores the results with `evaluate`'s code
 /// (``Evaluate/nab(_:labels:)``, ``Evaluate/pointwise(_:column:labelsOf:)``).
 ///
@@ -15,7 +15,7 @@ import Foundation
 /// labels and then scored on the same files overstates what it will do on new data.
 struct Tune: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Search window, latent size, β and threshold method on labelled files; report the best.",
+        abstract: "Search window, latent size, β and false-alarm rate on labelled files; report the best.",
         discussion: """
             Runs `detect` over every FILE for each combination of the grid and scores the results
             as `evaluate` does: NAB labels (--labels combined_windows.json, whose keys match the
@@ -23,7 +23,7 @@ struct Tune: ParsableCommand {
             0/1 label column of the files (--labels-column anomaly, as in SKAB) for point-f1.
             Prints every combination sorted by the metric, then the best as a TOML snippet.
 
-            The default grid is small (window 32,64 × latent 4,8; β and threshold method from the
+            The default grid is small (window 32,64 × latent 4,8; β and false-alarm rate from the
             base configuration): every combination is a full run over every file.
 
             Tuning on labelled data is not how Config/nab.toml is scored: there one configuration
@@ -63,8 +63,8 @@ struct Tune: ParsableCommand {
     @Option(name: .long, help: "KL weights β to try (default: the base configuration's).")
     var beta: String?
 
-    @Option(name: .long, help: "Threshold methods to try: spot, quantile, static (default: the base configuration's).")
-    var threshold: String?
+    @Option(name: .customLong("false-alarms"), help: "False alarms per series and day to try (default: the base configuration's).")
+    var falseAlarms: String?
 
     @Option(name: .customLong("train-rows"), help: "As detect: train once on the first N rows of each file, then freeze.")
     var trainRows: Int?
@@ -95,7 +95,7 @@ struct Tune: ParsableCommand {
 
     /// One grid point and its metrics (NaN where the labels do not allow one).
     struct Trial {
-        var window: Int, latent: Int, beta: Double, threshold: ThresholdSettings.Method
+        var window: Int, latent: Int, beta: Double, falseAlarms: Double
         var metrics: [Metric: Double] = [:]
     }
 
@@ -128,11 +128,11 @@ struct Tune: ParsableCommand {
             group.window = trial.window
             group.vae.latent = trial.latent
             group.vae.beta = trial.beta
-            group.threshold.method = trial.threshold
+            group.threshold.falseAlarmsPerDay = trial.falseAlarms
             group.scoring.recentSteps = min(group.scoring.recentSteps, group.window)
             var outputs: [(name: String, table: CSVTable)] = []
             for (name, table) in inputs {
-                let collector = Detect.run(table, group: group, trainRows: trainRows) { progress.update(done + $0) }
+                let collector = try Detect.run(table, group: group, trainRows: trainRows) { progress.update(done + $0) }
                 done += table.rowCount
                 var columns = ["anomaly_score": collector.scores, "alert": collector.alerts.map { $0 ? 1.0 : 0.0 }]
                 if let labelsColumn, let actual = table.column(named: labelsColumn) { columns[labelsColumn] = actual }
@@ -169,7 +169,7 @@ struct Tune: ParsableCommand {
             group.window = best.window
             group.vae.latent = best.latent
             group.vae.beta = best.beta
-            group.threshold.method = best.threshold
+            group.threshold.falseAlarmsPerDay = best.falseAlarms
             group.scoring.recentSteps = min(group.scoring.recentSteps, group.window)
             let text = "# Written by anomalyd tune: best \(metric.rawValue) \(Self.format(best.metrics[metric]))"
                 + " on \(inputs.count) labelled files.\n# Tuned on labelled data: not Config/nab.toml's"
@@ -190,12 +190,12 @@ struct Tune: ParsableCommand {
 
     private func report(_ ranked: [Trial], files: Int) {
         let metrics = shownMetrics
-        printLine((["rank", "window", "latent", "beta", "threshold"] + metrics.map(\.rawValue))
+        printLine((["rank", "window", "latent", "beta", "false_alarms"] + metrics.map(\.rawValue))
             .map { $0.padding(toLength: max($0.count, 8), withPad: " ", startingAt: 0) }.joined(separator: " "))
         for (rank, trial) in ranked.enumerated() {
             let cells = ["\(rank + 1)", "\(trial.window)", "\(trial.latent)", Self.format(trial.beta),
-                         trial.threshold.rawValue] + metrics.map { Self.format(trial.metrics[$0]) }
-            let widths = [4, 6, 6, 4, 9] + metrics.map(\.rawValue.count)
+                         "\(trial.falseAlarms)"] + metrics.map { Self.format(trial.metrics[$0]) }
+            let widths = [4, 6, 6, 4, 12] + metrics.map(\.rawValue.count)
             printLine(zip(cells, widths).map { $0.padding(toLength: max($1, 8), withPad: " ", startingAt: 0) }
                 .joined(separator: " "))
         }
@@ -204,10 +204,10 @@ struct Tune: ParsableCommand {
         printLine("# best by \(metric.rawValue) = \(Self.format(best.metrics[metric])) over \(files) files"
             + " (tuned on these labels: check it on files it was not tuned on)")
         printLine("[[group]]\nwindow = \(best.window)\n\n[group.vae]\nlatent = \(best.latent)\nbeta = \(best.beta)"
-            + "\n\n[group.threshold]\nmethod = \"\(best.threshold.rawValue)\"")
+            + "\n\n[group.threshold]\nfalse_alarms_per_day = \(best.falseAlarms)")
     }
 
-    /// The grid, in order: window, then latent, β, threshold method.
+    /// The grid, in order: window, then latent, β, false-alarm rate.
     private func grid(base: GroupConfiguration) throws -> [Trial] {
         func ints(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> [Int] {
             try ModelCommand.list(text).map {
@@ -223,20 +223,20 @@ struct Tune: ParsableCommand {
                 return b
             }
         } ?? [base.vae.beta]
-        let methods = try threshold.map { text in
+        let methods = try falseAlarms.map { text in
             try ModelCommand.list(text).map {
-                guard let m = ThresholdSettings.Method(rawValue: $0) else {
-                    throw ValidationError("--threshold: \($0) is not spot, quantile or static")
+                guard let r = Double($0), r > 0, r <= 1e6 else {
+                    throw ValidationError("--false-alarms: \($0) is not a rate in (0, 1e6]")
                 }
-                return m
+                return r
             }
-        } ?? [base.threshold.method]
+        } ?? [base.threshold.falseAlarmsPerDay]
         guard !windows.isEmpty, !latents.isEmpty, !betas.isEmpty, !methods.isEmpty else {
             throw ValidationError("every grid option needs at least one value")
         }
         var trials: [Trial] = []
         for w in windows { for l in latents { for b in betas { for m in methods {
-            trials.append(Trial(window: w, latent: l, beta: b, threshold: m))
+            trials.append(Trial(window: w, latent: l, beta: b, falseAlarms: m))
         } } } }
         return trials
     }
@@ -254,9 +254,9 @@ struct Tune: ParsableCommand {
     }
 
     static func csv(_ ranked: [Trial], metrics: [Metric]) -> String {
-        var text = (["window", "latent", "beta", "threshold"] + metrics.map(\.rawValue)).joined(separator: ",") + "\n"
+        var text = (["window", "latent", "beta", "false_alarms"] + metrics.map(\.rawValue)).joined(separator: ",") + "\n"
         for trial in ranked {
-            text += (["\(trial.window)", "\(trial.latent)", "\(trial.beta)", trial.threshold.rawValue]
+            text += (["\(trial.window)", "\(trial.latent)", "\(trial.beta)", "\(trial.falseAlarms)"]
                 + metrics.map { format(trial.metrics[$0]) }).joined(separator: ",") + "\n"
         }
         return text

@@ -43,7 +43,7 @@ struct AnomalydProcess {
         for (pipe, sink) in [(out, outData), (err, errData)] {
             group.enter()
             DispatchQueue.global().async {
-                sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
+                sink.set(readToEnd(pipe.fileHandleForReading.fileDescriptor))
                 group.leave()
             }
         }
@@ -70,6 +70,22 @@ struct AnomalydProcess {
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
+    }
+}
+
+/// Everything `descriptor` yields until end of file. A POSIX read loop rather than
+/// `FileHandle.readDataToEndOfFile()`, which traps when a signal interrupts its read (EINTR:
+/// the reload and restart tests send signals while other tests read pipes).
+func readToEnd(_ descriptor: Int32) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count > 0 {
+            data.append(contentsOf: buffer[0..<count])
+        } else if count == 0 || errno != EINTR {
+            return data
+        }
     }
 }
 
@@ -291,7 +307,7 @@ func httpGet(port: Int, path: String) -> (status: Int, body: String) {
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
     guard (try? process.run()) != nil else { return (0, "python3 not runnable") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    let data = readToEnd(pipe.fileHandleForReading.fileDescriptor)
     process.waitUntilExit()
     let text = String(decoding: data, as: UTF8.self)
     guard let newline = text.firstIndex(of: "\n") else { return (Int(text) ?? 0, "") }
@@ -370,6 +386,8 @@ struct DaemonConfig {
 
             [group.training]
             min_windows = \(minWindows)
+            # The streams last minutes: the first model comes at min_windows, not after a day.
+            min_history = "1s"
             reservoir = 2000
             retrain_every = "\(retrainEvery)"
             epochs = \(epochs)

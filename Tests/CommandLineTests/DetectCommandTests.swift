@@ -28,6 +28,7 @@ func testConfig(name: String, window: Int, hidden: Int, latent: Int) -> String {
     latent = \(latent)
     [group.training]
     min_windows = 200
+    min_history = "1s"
     reservoir = 2000
     retrain_every = "600 windows"
     epochs = 5
@@ -35,7 +36,7 @@ func testConfig(name: String, window: Int, hidden: Int, latent: Int) -> String {
     [group.scoring]
     recent_steps = 1
     [group.threshold]
-    risk = 1e-3
+    false_alarms_per_day = 1
     """
 }
 

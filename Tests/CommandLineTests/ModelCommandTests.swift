@@ -54,7 +54,7 @@ import Testing
         let inspect = try AnomalydProcess.run(["inspect", model])
         #expect(inspect.status == 0, "\(inspect.stderr)")
         for needle in ["32 steps × 1 fields", "hidden [32]", "latent 3", "β 1.0", "group         cmds", "value",
-                       "shared model", "csv: median", "config_hash", "trained_at", "version       1", "SPOT",
+                       "shared model", "csv: median", "config_hash", "trained_at", "version       1", "generalized Pareto",
                        "reconstruction NLL median"] {
             #expect(inspect.stdout.contains(needle), "inspect lacks \(needle): \(inspect.stdout)")
         }
@@ -68,11 +68,11 @@ import Testing
         #expect(object["version"] as? String == "1" && (object["config_hash"] as? String)?.count == 16)
         let windows = try #require(Int(object["training_windows"] as? String ?? ""))
         #expect(windows > 1000 && windows < 1127)
-        #expect(object["score_calibration"] is [String: Any] && object["threshold_state"] is [String: Any])
+        #expect(object["score_calibration"] is [String: Any] && object["score_tail"] is [String: Any])
     }
 
-    /// Scores are finite, rows before the first full window have empty cells, and an injected
-    /// spike scores far above the normal rows.
+    /// Raw scores are finite, rows before the first full window have empty raw cells and score 0,
+    /// and an injected spike scores far above the normal rows and alerts.
     @Test func scoreRanksAnInjectedSpikeAboveNormalRows() throws {
         let directory = try TemporaryDirectory()
         let (config, model, _) = try Self.trainedModel(in: directory)
@@ -87,26 +87,26 @@ import Testing
         let result = try AnomalydProcess.run(["score", spiked, "--model", model, "--config", config, "--out", out])
         #expect(result.status == 0, "\(result.stderr)")
         let (header, rows) = Self.cells(try String(contentsOfFile: out, encoding: .utf8))
-        #expect(header == "timestamp,value,nll,latent_distance,anomaly_score")
-        #expect(rows.count == lines.count - 1 && rows.allSatisfy { $0.count == 5 })
-        let scored = rows.indices.filter { !rows[$0][4].isEmpty }
+        #expect(header == "timestamp,value,nll,latent_distance,anomaly_score,alert")
+        #expect(rows.count == lines.count - 1 && rows.allSatisfy { $0.count == 6 })
+        let scored = rows.indices.filter { !rows[$0][2].isEmpty }
         // The rows before the first full window (32 grid steps, the file's gaps included) have
         // empty score cells.
         let first = try #require(scored.first)
         #expect(first > 0 && first < Self.window)
-        #expect(rows.prefix(first).allSatisfy { $0[2...].allSatisfy(\.isEmpty) && !$0[1].isEmpty })
+        #expect(rows.prefix(first).allSatisfy { $0[2...3].allSatisfy(\.isEmpty) && !$0[1].isEmpty && $0[4] == "0" })
         #expect(scored.count > 1000)
         for i in scored {
-            let values = rows[i][2...].compactMap { Double($0) }
+            let values = rows[i][2...4].compactMap { Double($0) }
             #expect(values.count == 3 && values.allSatisfy(\.isFinite), "row \(i): \(rows[i])")
-            #expect((0...1).contains(values[2]), "row \(i): \(rows[i])")
+            #expect((0...1).contains(values[2]) && ["0", "1"].contains(rows[i][5]), "row \(i): \(rows[i])")
         }
         let spike = try #require(Double(rows[spikeRow][4])), spikeNLL = try #require(Double(rows[spikeRow][2]))
         // Normal rows: those whose window does not contain the spike.
         let normal = scored.filter { $0 < spikeRow || $0 >= spikeRow + Self.window }
         let normalScores = normal.compactMap { Double(rows[$0][4]) }.sorted()
         let normalNLL = normal.compactMap { Double(rows[$0][2]) }.sorted()
-        #expect(spike > 0.5, "the spike is not above the model's threshold: \(rows[spikeRow])")
+        #expect(rows[spikeRow][5] == "1", "the spike does not alert: \(rows[spikeRow])")
         #expect(spike > normalScores[normalScores.count * 99 / 100], "spike \(spike) vs normal \(normalScores.suffix(12))")
         #expect(spikeNLL > 20 * normalNLL[normalNLL.count / 2], "spike NLL \(spikeNLL) vs median \(normalNLL[normalNLL.count / 2])")
     }
@@ -133,7 +133,7 @@ import Testing
         // One row per scored window: as many as `score` fills, at the same timestamps.
         let score = try AnomalydProcess.run(["score", data, "--model", model, "--config", config])
         #expect(score.status == 0, "\(score.stderr)")
-        let scoredTimes = Self.cells(score.stdout).rows.filter { !$0[4].isEmpty }.map { $0[0] }
+        let scoredTimes = Self.cells(score.stdout).rows.filter { !$0[2].isEmpty }.map { $0[0] }
         #expect(rows.map { $0[0] } == scoredTimes && rows.count > 1000)
         // Different windows map to different places.
         #expect(Set(rows.map { $0[1] }).count > rows.count / 2)
@@ -216,8 +216,8 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let data = readToEnd(out.fileHandleForReading.fileDescriptor)
+        let errors = String(decoding: readToEnd(err.fileHandleForReading.fileDescriptor), as: UTF8.self)
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "python3 with safetensors failed (is it installed?): \(errors)")
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -226,7 +226,7 @@ import Testing
         #expect(shapes.values.contains([Self.window, 32]) || shapes.values.contains([32, Self.window]))
         let metadata = try #require(json["metadata"] as? [String: String])
         #expect(metadata["group"] == "cmds" && metadata["fields"] == "[\"value\"]" && metadata["version"] == "1")
-        for key in ["normalization", "score_calibration", "threshold_state", "training_windows", "trained_at",
+        for key in ["normalization", "score_calibration", "score_tail", "training_windows", "trained_at",
                     "config_hash", "architecture"] {
             #expect(metadata[key] != nil, "metadata lacks \(key)")
         }

@@ -39,7 +39,7 @@ import Testing
         #expect(result.stdout.contains("# best by nab-standard"))
         #expect(result.stdout.contains("[[group]]\nwindow = \(rows[0].window)\n"))
         let csv = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
-        #expect(csv.first == "window,latent,beta,threshold,nab-standard,nab-low-fp,nab-low-fn,event-f1")
+        #expect(csv.first == "window,latent,beta,false_alarms,nab-standard,nab-low-fp,nab-low-fn,event-f1")
         #expect(csv.count == 3)
         #expect(csv[1].hasPrefix("\(rows[0].window),2,"))
 
@@ -79,12 +79,12 @@ import Testing
         try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
         let result = try AnomalydProcess.run(
             ["tune", "--config", config, "--labels-column", "anomaly", "--metric", "point-f1", "--window", "16",
-             "--latent", "2", "--threshold", "spot,quantile", "--train-rows", "400", csv], timeout: .seconds(120))
+             "--latent", "2", "--false-alarms", "1,100", "--train-rows", "400", csv], timeout: .seconds(120))
         #expect(result.status == 0, "\(result.stderr)")
         let rows = tableRows(result.stdout)
         #expect(rows.count == 2, "\(result.stdout)")
         #expect(rows.allSatisfy { $0.value >= 0 && $0.value <= 1 })
-        // A 4σ jump in 40 labelled rows is found by the better method.
+        // A 4σ jump in 40 labelled rows is found at the better rate.
         #expect(rows[0].value > 0.1, "\(result.stdout)")
         #expect(result.stdout.contains("point-f1"))
     }

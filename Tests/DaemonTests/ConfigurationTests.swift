@@ -50,14 +50,12 @@ import Testing
             [group.training]
             retrain_every = "5000 windows"
             seed = 7
+            min_history = "2h"
             [group.scoring]
-            warmup_threshold = 8
-            range_factor = 1
-            recurrence_factor = 4
-            recurrence_period = "7d"
+            cold_start = false
+            recent_steps = 4
             [group.threshold]
-            method = "quantile"
-            quantile = 0.99
+            false_alarms_per_day = 0.01
             [group.alerts]
             repeat_every = "1h"
             [[group]]
@@ -78,11 +76,11 @@ import Testing
         #expect(pumps.step == .seconds(10) && pumps.window == 60 && pumps.model == .perSeries)
         #expect(pumps.vae.hidden == [64, 32] && pumps.vae.latent == 4 && pumps.vae.beta == 1.0)
         #expect(pumps.training.retrainEvery == .everyWindows(5000) && pumps.training.seed == 7)
-        #expect(pumps.scoring.warmUpThreshold == 8 && configuration.groups[1].scoring.warmUpThreshold == 6)
-        #expect(pumps.scoring.rangeFactor == 1 && configuration.groups[1].scoring.rangeFactor == 8)
-        #expect(pumps.scoring.recurrenceFactor == 4 && pumps.scoring.recurrencePeriod == 7 * 86_400)
-        #expect(configuration.groups[1].scoring.recurrenceFactor == 8 && configuration.groups[1].scoring.recurrencePeriod == 86_400)
-        #expect(pumps.threshold.method == .quantile && pumps.threshold.quantile == 0.99)
+        #expect(pumps.training.minHistory == 7200 && configuration.groups[1].training.minHistory == 86_400)
+        #expect(!pumps.scoring.coldStart && configuration.groups[1].scoring.coldStart)
+        #expect(pumps.scoring.recentSteps == 4 && configuration.groups[1].scoring.recentSteps == 1)
+        #expect(pumps.threshold.falseAlarmsPerDay == 0.01)
+        #expect(configuration.groups[1].threshold.falseAlarmsPerDay == 1e-4)
         #expect(pumps.alerts.repeatEvery == 3600)
         #expect(configuration.groups[1].training.retrainEvery == .never)
     }
@@ -100,12 +98,9 @@ import Testing
             retrain_every = "sometimes"
             epochz = 3
             [group.scoring]
-            warmup_threshold = -1
-            range_factor = 0.5
-            recurrence_factor = 0
-            recurrence_period = "daily"
+            cold_start = "yes"
             [group.threshold]
-            method = "magic"
+            false_alarms_per_day = 0
             [colour]
             x = 1
             """
@@ -116,12 +111,36 @@ import Testing
             let keys = Set(error.problems.map(\.key))
             #expect(keys == [
                 "input.bnid", "input.max_message_bytes", "output.send_hwm", "group[0].window",
-                "group[0].training.retrain_every", "group[0].training.epochz", "group[0].scoring.warmup_threshold",
-                "group[0].scoring.range_factor", "group[0].scoring.recurrence_factor",
-                "group[0].scoring.recurrence_period", "group[0].threshold.method",
-                "colour",
+                "group[0].training.retrain_every", "group[0].training.epochz", "group[0].scoring.cold_start",
+                "group[0].threshold.false_alarms_per_day", "colour",
             ])
             #expect(error.description.contains("test.toml: input.bnid: unknown key"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    /// Settings of earlier versions that the judge replaced say what replaced them.
+    @Test func removedSettingsSayWhatReplacedThem() {
+        let text = """
+            [[group]]
+            [group.scoring]
+            warmup_threshold = 6
+            range_factor = 8
+            [group.threshold]
+            method = "spot"
+            risk = 1e-4
+            """
+        do {
+            _ = try Configuration.parse(text, source: "old.toml")
+            Issue.record("removed settings were accepted")
+        } catch let error as ConfigurationError {
+            #expect(Set(error.problems.map(\.key)) == [
+                "group[0].scoring.warmup_threshold", "group[0].scoring.range_factor",
+                "group[0].threshold.method", "group[0].threshold.risk",
+            ])
+            #expect(error.problems.allSatisfy { $0.message.hasPrefix("no longer a setting") })
+            #expect(error.description.contains("false_alarms_per_day"))
         } catch {
             Issue.record("unexpected error \(error)")
         }

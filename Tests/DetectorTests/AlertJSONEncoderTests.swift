@@ -6,7 +6,7 @@ private func specExample(series: String = "pump-7", value: Double = 98.1) -> Ale
     AlertMessage(
         event: AlertEvent(
             state: .open, episodeID: "9f3c2a1b7d4e5f60", time: 1_700_000_060, score: 14.2, threshold: 9.7,
-            severity: 1.46, window: AlertWindow(start: 1_699_992_860, end: 1_700_000_060, points: 120)),
+            severity: 1.46, anomalyScore: 0.99999994, window: AlertWindow(start: 1_699_992_860, end: 1_700_000_060, points: 120)),
         series: series, group: "pumps", reconstructionNLL: 812.3, reconstructionScore: 11.0,
         latentDistance: 6.1, latentScore: 3.2,
         fields: [.init(name: "temp", contribution: 0.83, value: value, expected: 71.0)],
@@ -18,7 +18,7 @@ private func specExample(series: String = "pump-7", value: Double = 98.1) -> Ale
     encoder.encode(specExample())
     let expected = #"{"kind":"anomaly","state":"open","id":"9f3c2a1b7d4e5f60","series":"pump-7","group":"pumps","#
         + #""ts":1700000060.0,"window":{"start":1699992860.0,"end":1700000060.0,"points":120},"#
-        + #""score":14.2,"threshold":9.7,"severity":1.46,"#
+        + #""score":14.2,"threshold":9.7,"severity":1.46,"anomaly_score":0.99999994,"#
         + #""reconstruction":{"nll":812.3,"score":11.0},"latent":{"distance":6.1,"score":3.2},"#
         + #""fields":[{"name":"temp","contribution":0.83,"value":98.1,"expected":71.0}],"#
         + #""model":{"version":7,"trained_at":"2026-11-24T19:00:00Z"},"host":"web-3"}"#

@@ -1,20 +1,34 @@
+import Foundation
 import Testing
 @testable import Detector
 
-/// Feeds `verdicts` one window per second starting at t = 1 and returns the states emitted.
+/// Feeds `verdicts` one window per second starting at t = 1 and returns the states emitted;
+/// every anomalous window is an onset unless `onsets` says otherwise.
 private func run(
-    _ tracker: inout AlertTracker, _ verdicts: [Bool], from start: Double = 1
+    _ tracker: inout AlertTracker, _ verdicts: [Bool], onsets: [Bool]? = nil, from start: Double = 1
 ) -> [(Double, AlertEvent.State)] {
     var events: [(Double, AlertEvent.State)] = []
     for (offset, anomalous) in verdicts.enumerated() {
         let time = start + Double(offset)
         let window = AlertWindow(start: time - 9, end: time, points: 10)
         let score: Double = anomalous ? 20 : 1
-        if let event = tracker.observe(isAnomalous: anomalous, score: score, threshold: 10, window: window) {
+        let onset = anomalous && (onsets?[offset] ?? true)
+        if let event = tracker.observe(
+            isAnomalous: anomalous, isOnset: onset, score: score, threshold: 10,
+            anomalyScore: 1 - pow(10, -score), window: window) {
             events.append((time, event.state))
         }
     }
     return events
+}
+
+/// Observes one window that is an onset when it is anomalous.
+private func observe(
+    _ tracker: inout AlertTracker, _ anomalous: Bool, score: Double, window: AlertWindow
+) -> AlertEvent? {
+    tracker.observe(
+        isAnomalous: anomalous, isOnset: anomalous, score: score, threshold: 10,
+        anomalyScore: 1 - pow(10, -score), window: window)
 }
 
 @Test func opensRepeatsAndResolves() {
@@ -47,23 +61,24 @@ private func run(
 @Test func eventsCarryTheCausingWindowAndOneEpisodeID() throws {
     var tracker = AlertTracker(seriesKey: "pump-7", configuration: .init(resolveAfter: 1, repeatEvery: 0))
     let window = AlertWindow(start: 100, end: 160, points: 7)
-    let opening = tracker.observe(isAnomalous: true, score: 14.6, threshold: 10, window: window)
+    let opening = observe(&tracker, true, score: 14.6, window: window)
     let open = try #require(opening)
     #expect(open.state == .open && open.score == 14.6 && open.threshold == 10)
+    #expect(open.anomalyScore == 1 - pow(10, -14.6))
     #expect(abs(open.severity - 1.46) < 1e-12)
     #expect(open.window == window && open.time == 160)
     #expect(open.episodeID == AlertEpisode.makeID(seriesKey: "pump-7", openedAt: 160))
     #expect(open.episodeID.count == 16)
     let later = AlertWindow(start: 101, end: 161, points: 7)
-    let repeated = tracker.observe(isAnomalous: true, score: 30, threshold: 10, window: later)
+    let repeated = observe(&tracker, true, score: 30, window: later)
     let ongoing = try #require(repeated)
     #expect(ongoing.state == .ongoing && ongoing.episodeID == open.episodeID && ongoing.severity == 3)
-    let resolution = tracker.observe(isAnomalous: false, score: 2, threshold: 10, window: later)
+    let resolution = observe(&tracker, false, score: 2, window: later)
     let resolved = try #require(resolution)
     #expect(resolved.state == .resolved && resolved.episodeID == open.episodeID && resolved.score == 2)
     // A new episode gets a new id.
-    let reopening = tracker.observe(
-        isAnomalous: true, score: 12, threshold: 10, window: AlertWindow(start: 200, end: 260, points: 7))
+    let reopening = observe(
+        &tracker, true, score: 12, window: AlertWindow(start: 200, end: 260, points: 7))
     let next = try #require(reopening)
     #expect(next.state == .open && next.episodeID != open.episodeID)
 }
@@ -74,25 +89,39 @@ private func run(
     for minute in 0..<12 {  // one window per minute, all anomalous
         let time = Double(minute) * 60
         let window = AlertWindow(start: time - 600, end: time, points: 10)
-        if let event = tracker.observe(isAnomalous: true, score: 20, threshold: 10, window: window) {
+        if let event = observe(&tracker, true, score: 20, window: window) {
             states.append(event.state)
         }
     }
     #expect(states == [.open, .ongoing, .ongoing])  // at 0, 300 and 600 seconds
 }
 
-@Test func restartedMeasuresKeepTheEpisodeButNotItsPeakOrLength() {
-    var tracker = AlertTracker(
-        seriesKey: "s", configuration: .init(minConsecutive: 1, resolveAfter: 3, repeatEvery: .infinity))
-    _ = run(&tracker, [true, true])  // severity 2, two anomalous windows
-    let id = tracker.episode?.id
-    #expect(tracker.episode?.peakSeverity == 2 && tracker.episode?.anomalousWindows == 2)
-    tracker.restartMeasures()
-    #expect(tracker.isOpen && tracker.episode?.id == id)
-    #expect(tracker.episode?.peakSeverity == 1 && tracker.episode?.anomalousWindows == 0)
-    let events = run(&tracker, [true, false, false, false], from: 3)
-    #expect(events.map(\.1) == [.resolved])  // the same episode goes on, then resolves
-    var idle = AlertTracker(seriesKey: "t")
-    idle.restartMeasures()
-    #expect(!idle.isOpen)
+/// The continuation of an incident already reported (anomalous windows that the onset gate did
+/// not pass) never opens an episode; a run that contains an onset does, even when the onset is
+/// not its first window.
+@Test func onlyARunWithAnOnsetOpensAnEpisode() {
+    var tracker = AlertTracker(seriesKey: "s", configuration: .init(resolveAfter: 2, repeatEvery: .infinity))
+    let continuation = run(&tracker, [true, true, true, false], onsets: [false, false, false, false])
+    #expect(continuation.isEmpty && !tracker.isOpen)
+    var pending = AlertTracker(seriesKey: "s", configuration: .init(minConsecutive: 3, resolveAfter: 2))
+    let events = run(&pending, [true, true, true], onsets: [false, true, false])
+    #expect(events.map(\.1) == [.open] && events.map(\.0) == [3])
+    // A normal window in between forgets the onset.
+    var broken = AlertTracker(seriesKey: "s", configuration: .init(minConsecutive: 2, resolveAfter: 2))
+    #expect(run(&broken, [true, false, true], onsets: [true, false, false]).isEmpty)
+}
+
+/// One anomaly gives one `open` and one `resolved`, with `ongoing` at most every `repeatEvery`.
+@Test func oneAnomalyIsOneEpisode() {
+    var tracker = AlertTracker(seriesKey: "s", configuration: .init(resolveAfter: 5, repeatEvery: 300))
+    var states: [AlertEvent.State] = []
+    let verdicts = [false, false] + [Bool](repeating: true, count: 12) + [Bool](repeating: false, count: 8)
+    for (index, anomalous) in verdicts.enumerated() {  // one window a minute
+        let time = Double(index) * 60
+        if let event = observe(&tracker, anomalous, score: anomalous ? 20 : 1,
+                               window: AlertWindow(start: time - 600, end: time, points: 10)) {
+            states.append(event.state)
+        }
+    }
+    #expect(states == [.open, .ongoing, .ongoing, .resolved])  // at 2, 7 and 12 minutes, then resolved
 }

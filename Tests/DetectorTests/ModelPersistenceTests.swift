@@ -20,7 +20,8 @@ import Testing
         try model.write(to: path)
         let loaded = try TrainedModel.read(from: path, configurationHash: group.modelHash)
         #expect(loaded.vae == model.vae && loaded.scalers == model.scalers && loaded.calibration == model.calibration)
-        #expect(loaded.threshold == model.threshold && loaded.version == 1 && loaded.fields == ["value"])
+        #expect(loaded.scoreTail == model.scoreTail && loaded.evidenceTail == model.evidenceTail)
+        #expect(loaded.rangeCalibration == model.rangeCalibration && loaded.version == 1 && loaded.fields == ["value"])
 
         // The restored detector needs the series' history first (without a model, so its
         // threshold learns nothing); then it loads the model and both score alike.
@@ -59,7 +60,7 @@ import Testing
         }
         // Threshold and alert settings do not change the hash.
         var retuned = group
-        retuned.threshold.risk = 0.01
+        retuned.threshold.falseAlarmsPerDay = 0.01
         retuned.alerts.resolveAfter = 9
         #expect(retuned.modelHash == group.modelHash)
     }

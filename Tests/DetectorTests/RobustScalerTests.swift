@@ -49,41 +49,115 @@ import Testing
     }
 }
 
-/// ``RangeCheck``: beyond the range by more than a tenth of it, any observed field.
-@Suite struct RangeCheckTests {
-    private func outside(_ values: [Float], observed: [Float]? = nil, minimum: [Float], maximum: [Float]) -> Bool {
-        let mask = observed ?? [Float](repeating: 1, count: values.count)
-        let bounds = values.indices.map { RangeCheck.packed(minimum: minimum[$0], maximum: maximum[$0]) }
-        return RangeCheck.isOutside(newest: values, observed: mask, fields: values.count, bounds: bounds)
+/// ``RangeEvidence``: the conformal probability of lying beyond the training range, extended
+/// past it by the exponential tail's predictive (Lomax) distribution.
+@Suite struct RangeEvidenceTests {
+    /// `scaler`'s range as the slab row holds it.
+    private func row(_ scaler: RobustScaler) -> [Float] {
+        var row = [Float](repeating: .nan, count: RangeEvidence.floats(fields: scaler.fields))
+        row.withUnsafeMutableBufferPointer { RangeEvidence.store(scaler, into: $0.baseAddress!) }
+        return row
     }
 
-    @Test func aTenthOfTheRangeIsSlack() {
-        // Range [−2, 8] (exact in 8 bits): the bounds widen by 1 on each side.
-        #expect(!outside([8.9], minimum: [-2], maximum: [8]))
-        #expect(!outside([9], minimum: [-2], maximum: [8]))
-        #expect(outside([9.01], minimum: [-2], maximum: [8]))
-        #expect(!outside([-3], minimum: [-2], maximum: [8]))
-        #expect(outside([-3.01], minimum: [-2], maximum: [8]))
-        // A constant training field: any other value is outside.
-        #expect(outside([0.01], minimum: [0], maximum: [0]) && !outside([0], minimum: [0], maximum: [0]))
+    private func logTail(_ newest: [Float], observed: [Float]? = nil, range: [Float]) -> Double {
+        let mask = observed ?? [Float](repeating: 1, count: newest.count)
+        return RangeEvidence.logTail(newest: newest, observed: mask, fields: newest.count, range: range)
     }
 
-    @Test func anyObservedFieldCountsAndUnboundedFieldsNever() {
-        #expect(outside([5, 30], minimum: [0, 0], maximum: [10, 10]))
-        #expect(!outside([5, 30], observed: [1, 0], minimum: [0, 0], maximum: [10, 10]))
-        #expect(!outside([1e30, -1e30], minimum: [-.infinity, -.greatestFiniteMagnitude],
-                         maximum: [.infinity, .greatestFiniteMagnitude]))
+    private func fitted(_ values: [Float], fields: Int = 1) -> RobustScaler {
+        var scaler = RobustScaler(fitting: values, fields: fields)
+        scaler.rangeSampleSize = values.count / fields
+        return scaler
     }
 
-    /// Each bound keeps a Float's upper 16 bits, rounded outwards: never narrower than the
-    /// range, wider by under 0.8 %; huge bounds stay finite.
-    @Test func boundsAreRoundedOutwards() {
-        for (low, high): (Float, Float) in [(-3.14159, 2.71828), (-1e-3, 7e4), (-1e30, 1e30), (-0, 0), (-1, 1)] {
-            let (l, h) = RangeCheck.unpacked(RangeCheck.packed(minimum: low, maximum: high))
-            #expect(l <= low && h >= high)
-            #expect(abs(l - low) <= abs(low) / 128 && abs(h - high) <= abs(high) / 128)
-            #expect(l.isFinite && h.isFinite)
+    @Test func insideTheRangeIsNoEvidenceAndBeyondItDecaysByTheTailScale() throws {
+        let scaler = fitted((0..<999).map { Float($0 % 100) })
+        let range = row(scaler)
+        let high = scaler.scaled(99, field: 0), low = scaler.scaled(0, field: 0)
+        #expect(logTail([high], range: range) == 0 && logTail([low], range: range) == 0)
+        #expect(logTail([(high + low) / 2], range: range) == 0)
+        // Just past the maximum: the conformal 2 / (n + 1).
+        #expect(abs(logTail([high.nextUp], range: range) - log(2.0 / 1000)) < 1e-4)
+        // Three upper tail scales past it, measured on m = 10 extremes: (1 + 3/10)⁻¹⁰ smaller.
+        let beyond = high + 3 * range[3]
+        #expect(abs(logTail([beyond], range: range) - (log(2.0 / 1000) - 10 * log(1.3))) < 1e-3)
+        #expect(abs(RangeEvidence.logClaim(fields: 1, range: range) - log(2.0 / 1000)) < 1e-4)
+        #expect(logTail([.infinity], range: range) == -.infinity)
+        #expect(logTail([.nan], range: range) == 0)
+    }
+
+    @Test func theSmallestFieldCountsTimesTheFieldsAndUnobservedFieldsNot() {
+        var values: [Float] = []
+        for i in 0..<500 { values += [Float(i % 50), Float(i % 20)] }
+        let scaler = fitted(values, fields: 2)
+        let range = row(scaler)
+        let x = scaler.scaled(49, field: 0) + 2 * range[3], y = scaler.scaled(19, field: 1) + 5 * range[7]
+        let single = logTail([x, 0], range: range)
+        #expect(abs(single - (log(2.0 / 501) - 10 * log(1.2) + log(2.0))) < 1e-3)
+        #expect(abs(logTail([x, y], range: range) - (log(2.0 / 501) - 10 * log(1.5) + log(2.0))) < 1e-3)
+        #expect(abs(logTail([x, y], observed: [1, 0], range: range) - single) < 1e-9)
+    }
+
+    @Test func aScalerWithoutARangeClaimsNothing() {
+        let range = row(RobustScaler(fields: 1))
+        #expect(logTail([1e30], range: range) == 0)
+        #expect(RangeEvidence.logClaim(fields: 1, range: range) == -.infinity)
+    }
+
+    /// The claim holds on exchangeable data: a new Gaussian value lies beyond `n` others with
+    /// probability 2 / (n + 1), and the extended tail is no more often below a level `α` than `α`
+    /// says (within sampling error).
+    @Test func theClaimHoldsOnExchangeableData() {
+        var random = SeededRandom(seed: 11)
+        func gaussian() -> Float {
+            Float((-2 * log(random.nextOpenUnit())).squareRoot() * cos(2 * Double.pi * random.nextOpenUnit()))
         }
-        #expect(RangeCheck.unpacked(RangeCheck.packed(minimum: -.greatestFiniteMagnitude, maximum: 1)).minimum == -.infinity)
+        let n = 199, trials = 20_000
+        var beyond = 0, belowAlpha = 0
+        let alpha = 1e-3
+        for _ in 0..<trials {
+            let sample = (0..<n).map { _ in gaussian() }
+            let scaler = fitted(sample)
+            let range = row(scaler)
+            let tail = logTail([scaler.scaled(gaussian(), field: 0)], range: range)
+            if tail < 0 { beyond += 1 }
+            if tail < log(alpha) { belowAlpha += 1 }
+        }
+        let claimed = 2.0 / Double(n + 1) * Double(trials)  // 200
+        #expect(abs(Double(beyond) - claimed) < 4 * claimed.squareRoot(), "\(beyond) beyond, \(claimed) claimed")
+        #expect(Double(belowAlpha) < alpha * Double(trials) + 3 * (alpha * Double(trials)).squareRoot(),
+                "\(belowAlpha) below \(alpha)")
+    }
+
+    @Test func theOnlineCalibrationScalesUpAClaimTheStreamBreaks() {
+        var calibration = RangeEvidence.Calibration()
+        let never = -Double.infinity  // a level no count rejects at
+        #expect(calibration.logCorrection == 0 && calibration.corrected(-10, logLevel: never) == -10
+            && calibration.corrected(0, logLevel: never) == 0)
+        // As often beyond the range as claimed: no correction.
+        for i in 0..<1000 { calibration.count(beyond: i % 100 == 0, logClaim: log(0.01)) }
+        #expect(abs(calibration.logCorrection) < 1e-9)
+        // A trend: beyond on every window; the correction is the observed-to-claimed ratio.
+        var trend = RangeEvidence.Calibration()
+        for _ in 0..<1000 { trend.count(beyond: true, logClaim: log(0.01)) }
+        #expect(abs(trend.logCorrection - log(1001.0 / 11)) < 1e-9)
+        #expect(trend.corrected(-3, logLevel: never) == 0
+            && abs(trend.corrected(-10, logLevel: never) - (-10 + log(1001.0 / 11))) < 1e-9)
+        // At a real level, 1000 windows beyond where 10 were claimed reject the claim: no evidence.
+        #expect(trend.rejects(atLogLevel: log(1e-6)) && trend.corrected(-30, logLevel: log(1e-6)) == 0)
+        #expect(!calibration.rejects(atLogLevel: log(1e-6)))
+        // A series without a range is not counted.
+        trend.count(beyond: true, logClaim: -.infinity)
+        #expect(abs(trend.logCorrection - log(1001.0 / 11)) < 1e-9)
+    }
+
+    @Test func theTwoTestsCombineAsTheStrongerDoubled() {
+        // Inside the range the model's probability stands as it is.
+        #expect(RangeEvidence.combined(model: -10, range: 0) == -10)
+        #expect(RangeEvidence.combined(model: -0.1, range: 0) == -0.1)
+        // Beyond it, the stronger of the two, doubled, at most 1.
+        #expect(RangeEvidence.combined(model: -3, range: -12) == -12 + log(2.0))
+        #expect(RangeEvidence.combined(model: -10, range: -2) == -10 + log(2.0))
+        #expect(RangeEvidence.combined(model: -0.1, range: -0.2) == 0)
     }
 }

@@ -6,6 +6,8 @@ import Testing
 
 /// Scoring on another thread (the daemon's two-core split) changes when scores are applied,
 /// never what they are: the same stream gives the same results and alerts, in the same order.
+/// (Results are compared by their descriptions: windows without a model have NaN model scores,
+/// which `==` never finds equal.)
 @Suite struct ScoringExecutorTests {
     /// The daemon's own scoring thread, counting the batches handed to it and those it ran off
     /// the thread that handed them over.
@@ -68,7 +70,7 @@ import Testing
         #expect(executor.batches > 50 && executor.offThread == executor.batches)
         #expect(inline.models.map(\.action) == [.trained])
         #expect(threaded.results.count == inline.results.count && inline.results.count > 4000)
-        #expect(threaded.results == inline.results)
+        #expect(threaded.results.map(String.init(describing:)) == inline.results.map(String.init(describing:)))
         #expect(!inline.alerts.isEmpty)
         #expect(threaded.alerts == inline.alerts)
     }
@@ -111,7 +113,7 @@ import Testing
         }
         #expect(inline.models.count == 2)
         #expect(threaded.results.count == inline.results.count && inline.results.count > 4000)
-        #expect(threaded.results == inline.results)
+        #expect(threaded.results.map(String.init(describing:)) == inline.results.map(String.init(describing:)))
         #expect(!inline.alerts.isEmpty)
         #expect(threaded.alerts == inline.alerts)
     }

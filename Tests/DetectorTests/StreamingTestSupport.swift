@@ -44,7 +44,8 @@ func recordingDetector(_ groups: [GroupConfiguration], limits: DetectorLimits = 
     return (detector, sink)
 }
 
-/// A small, fast group for tests: 16-step windows, a tiny network, few epochs.
+/// A small, fast group for tests: 16-step windows, a tiny network, few epochs, the first model
+/// after 600 windows.
 func smallGroup(name: String = "test", match: String = "*") -> GroupConfiguration {
     var g = GroupConfiguration()
     g.name = name
@@ -58,8 +59,7 @@ func smallGroup(name: String = "test", match: String = "*") -> GroupConfiguratio
     g.training.retrainEvery = .never
     g.training.epochs = 50
     g.training.batch = 64
-    g.threshold.method = .spot
-    g.threshold.risk = 1e-4
+    g.training.minHistory = 0  // 600 one-minute windows: 10 hours, less than the default day
     g.alerts.resolveAfter = 3
     g.alerts.minConsecutive = 2
     g.scoring.recentSteps = 1

@@ -119,6 +119,7 @@ extension GroupConfiguration {
         t.table("training") { v in
             v.int("min_windows", &g.training.minWindows, range: 2...100_000_000)
             v.int("reservoir", &g.training.reservoir, range: 2...100_000_000)
+            v.duration("min_history", &g.training.minHistory)
             v.custom("retrain_every") { value, problem in
                 guard let text = value.string else { return problem("expected a string") }
                 if text == "never" { g.training.retrainEvery = .never; return }
@@ -145,16 +146,17 @@ extension GroupConfiguration {
             v.double("latent_weight", &g.scoring.latentWeight, range: 0...1)
             v.int("samples", &g.scoring.samples, range: 1...1024)
             v.int("recent_steps", &g.scoring.recentSteps, range: 0...100_000)
-            v.double("warmup_threshold", &g.scoring.warmUpThreshold, range: 0...1e6)
-            v.double("range_factor", &g.scoring.rangeFactor, range: 1...1e6)
-            v.double("recurrence_factor", &g.scoring.recurrenceFactor, range: 1...1e6)
-            v.duration("recurrence_period", &g.scoring.recurrencePeriod)
+            v.bool("cold_start", &g.scoring.coldStart)
+            let judged = "the judge's stages have no factors to set (see docs/QUALITY.md)"
+            v.removed("warmup_threshold", "before a model the cold-start check judges at the false-alarm rate; cold_start = false turns it off")
+            v.removed("range_factor", judged)
+            v.removed("recurrence_factor", judged)
+            v.removed("recurrence_period", judged)
         }
         t.table("threshold") { v in
-            v.choice("method", &g.threshold.method)
-            v.double("risk", &g.threshold.risk, range: 1e-12...0.5)
-            v.double("quantile", &g.threshold.quantile, range: 0.5...0.999_999_999)
-            v.double("value", &g.threshold.value, range: -1e12...1e12)
+            v.double("false_alarms_per_day", &g.threshold.falseAlarmsPerDay, range: 1e-12...1e6)
+            let rate = "the threshold is set by false_alarms_per_day"
+            for key in ["method", "risk", "quantile", "value"] { v.removed(key, rate) }
         }
         t.table("alerts") { v in
             v.int("min_consecutive", &g.alerts.minConsecutive, range: 1...1_000_000)

@@ -138,6 +138,13 @@ struct TableReader {
         return result
     }
 
+    /// A key that earlier versions read and this one no longer does: an error that says what
+    /// replaced it, rather than "unknown key".
+    mutating func removed(_ key: String, _ replacement: String) {
+        guard value(key) != nil else { return }
+        problem(key, "no longer a setting: \(replacement)")
+    }
+
     /// Every key of this table that no reader consumed is an error.
     mutating func reportUnknownKeys() {
         for key in table.keys.sorted() where !consumed.contains(key) {

@@ -16,12 +16,15 @@ public struct AlertEvent: Equatable, Sendable {
     public var episodeID: String
     /// Stream time of the window that caused the message (its newest step).
     public var time: Double
-    /// Score of the window that caused the message.
+    /// Score of the window that caused the message: `−log₁₀ p`, its tail probability `p` in
+    /// decimal digits (a score of 7 is a window that normal data shows once in 10⁷).
     public var score: Double
-    /// Threshold that window was compared with.
+    /// The threshold it was compared with: `−log₁₀ q`, q from the false-alarm rate.
     public var threshold: Double
-    /// `score / threshold` (``ScoreCalibration/severity(score:threshold:)``).
+    /// `score / threshold`: above 1 is anomalous.
     public var severity: Double
+    /// The published anomaly score in [0, 1], `1 − p′`, with `p′` the onset-gated probability.
+    public var anomalyScore: Double
     /// The window that caused the message.
     public var window: AlertWindow
 }

@@ -43,6 +43,8 @@ public struct AlertJSONEncoder: Sendable {
         appendNumber(event.threshold, to: &out)
         append(#","severity":"#, to: &out)
         appendNumber(event.severity, to: &out)
+        append(#","anomaly_score":"#, to: &out)
+        appendNumber(event.anomalyScore, to: &out)
         append(#","reconstruction":{"nll":"#, to: &out)
         appendNumber(message.reconstructionNLL, to: &out)
         append(#","score":"#, to: &out)
@@ -67,7 +69,7 @@ public struct AlertJSONEncoder: Sendable {
         append(#"],"model":{"version":"#, to: &out)
         appendInteger(message.model.version, to: &out)
         append(#","trained_at":"#, to: &out)
-        // A warm-up alert (version 0) has no model: `null`, not an empty date.
+        // A cold-start alert (version 0) has no model: `null`, not an empty date.
         if message.model.trainedAt.isEmpty { append("null", to: &out) } else { appendString(message.model.trainedAt, to: &out) }
         append(#"},"host":"#, to: &out)
         appendString(message.host, to: &out)

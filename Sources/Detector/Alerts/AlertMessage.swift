@@ -25,7 +25,7 @@ public struct AlertMessage: Equatable, Sendable {
         /// The model version (increments on every retraining).
         public var version: Int
         /// When it was trained, RFC 3339; empty (encoded as `null`) for version 0, a window judged
-        /// by the warm-up check before any model.
+        /// by the cold-start check before any model.
         public var trainedAt: String
 
         /// Creates model info.

@@ -1,7 +1,9 @@
 /// The alert state machine of one series (SPEC §4): turns each scored window into at most one
 /// message, `open` → `ongoing`… → `resolved`.
 ///
-/// - An episode opens on the `minConsecutive`-th anomalous window in a row.
+/// - An episode opens on the `minConsecutive`-th anomalous window in a row, provided one of them
+///   is an onset (the judge's ``OnsetGate`` found it new, not the continuation of a recent
+///   incident): the continuation of an incident already reported never opens another episode.
 /// - While it lasts, an anomalous window repeats it as `ongoing` when at least `repeatEvery`
 ///   seconds of stream time have passed since the last message (so replays at any speed give
 ///   the same messages).
@@ -39,6 +41,8 @@ public struct AlertTracker: Sendable {
     public private(set) var episode: AlertEpisode?
     /// Anomalous windows in a row while no episode is open.
     public private(set) var pendingAnomalous = 0
+    /// Whether one of those windows was an onset.
+    public private(set) var pendingOnset = false
 
     /// Creates a tracker for one series with no open episode.
     public init(seriesKey: String, configuration: Configuration = Configuration()) {
@@ -46,49 +50,46 @@ public struct AlertTracker: Sendable {
         self.configuration = configuration
     }
 
-    /// Restarts the open episode's measures — its peak severity (at 1, the threshold) and its count
-    /// of anomalous windows — keeping its id and its messages. For a change of judge whose
-    /// severities are on another scale: a slot's first model taking over from the warm-up check.
-    public mutating func restartMeasures() {
-        guard var current = episode else { return }
-        current.peakSeverity = 1
-        current.anomalousWindows = 0
-        episode = current
-    }
-
     /// Whether an episode is open (the `alert` column of `anomalyd detect`).
     public var isOpen: Bool { episode != nil }
 
-    /// Feeds one scored window.
+    /// Feeds one judged window.
     /// - Parameters:
-    ///   - isAnomalous: the threshold's verdict on the window.
-    ///   - score: the window's calibrated score.
-    ///   - threshold: the threshold it was compared with.
+    ///   - isAnomalous: the judge's verdict on the window (its tail probability below the
+    ///     threshold's).
+    ///   - isOnset: whether its published (onset-gated) probability is below it too.
+    ///   - score: the window's score, `−log₁₀ p`.
+    ///   - threshold: the threshold's, `−log₁₀ q`.
+    ///   - anomalyScore: the published anomaly score, `1 − p′`.
     ///   - window: the window's span; `window.end` is its stream time.
     /// - Returns: the message to publish, if this window causes one.
     public mutating func observe(
-        isAnomalous: Bool, score: Double, threshold: Double, window: AlertWindow
+        isAnomalous: Bool, isOnset: Bool, score: Double, threshold: Double, anomalyScore: Double,
+        window: AlertWindow
     ) -> AlertEvent? {
         let time = window.end
-        let severity = ScoreCalibration.severity(score: score, threshold: threshold)
+        let severity = threshold > 0 ? score / threshold : score
         func event(_ state: AlertEvent.State, _ id: String) -> AlertEvent {
             AlertEvent(
                 state: state, episodeID: id, time: time, score: score, threshold: threshold,
-                severity: severity, window: window)
+                severity: severity, anomalyScore: anomalyScore, window: window)
         }
 
         guard var current = episode else {
             guard isAnomalous else {
                 pendingAnomalous = 0
+                pendingOnset = false
                 return nil
             }
             pendingAnomalous += 1
-            guard pendingAnomalous >= configuration.minConsecutive else { return nil }
+            pendingOnset = pendingOnset || isOnset
+            guard pendingAnomalous >= configuration.minConsecutive, pendingOnset else { return nil }
             let id = AlertEpisode.makeID(seriesKey: seriesKey, openedAt: time)
             episode = AlertEpisode(
                 id: id, openedAt: time, anomalousWindows: pendingAnomalous, peakSeverity: severity,
                 lastMessageAt: time, normalStreak: 0)
             pendingAnomalous = 0
+            pendingOnset = false
             return event(.open, id)
         }
 

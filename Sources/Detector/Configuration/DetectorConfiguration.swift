@@ -28,7 +28,7 @@ public struct GroupConfiguration: Sendable, Equatable {
     /// Sampling step.
     public var step = Step.automatic
     /// Window length in steps.
-    public var window = 120
+    public var window = 128
     /// Score every `stride`-th window.
     public var stride = 1
     /// Shared or per-series models.
@@ -51,9 +51,9 @@ public struct GroupConfiguration: Sendable, Equatable {
 /// The `[group.vae]` table: the network's shape.
 public struct VAESettings: Sendable, Equatable {
     /// Hidden layer sizes of the encoder; the decoder mirrors them.
-    public var hidden = [100, 100]
+    public var hidden = [64, 32]
     /// Latent dimension.
-    public var latent = 8
+    public var latent = 4
     /// Weight of the KL term in the ELBO.
     public var beta = 1.0
     /// Defaults.
@@ -73,15 +73,21 @@ public enum RetrainSchedule: Sendable, Equatable {
 /// The `[group.training]` table.
 public struct TrainingSettings: Sendable, Equatable {
     /// Windows seen before the first training.
-    public var minWindows = 1000
+    public var minWindows = 200
+    /// Stream time, in seconds, the windows of a slot must span before its first model: a day,
+    /// so that the first model has seen a whole daily cycle. A model trained on part of a cycle
+    /// takes the rest of it for anomalies; until then the cold-start check judges. A slot whose
+    /// reservoir fills sooner (a fast series, many series in a shared group) trains once it is
+    /// full: the reservoir can hold no longer span.
+    public var minHistory = 86_400.0
     /// Capacity of the reservoir of recent normal windows used for training.
-    public var reservoir = 20_000
+    public var reservoir = 4000
     /// Retraining schedule.
-    public var retrainEvery = RetrainSchedule.every(seconds: 3600)
+    public var retrainEvery = RetrainSchedule.everyWindows(500)
     /// Maximum training epochs (early stopping may end sooner).
-    public var epochs = 50
+    public var epochs = 30
     /// Mini-batch size.
-    public var batch = 256
+    public var batch = 64
     /// Adam learning rate.
     public var learningRate = 1e-3
     /// L2 weight decay.
@@ -104,42 +110,20 @@ public struct ScoringSettings: Sendable, Equatable {
     /// Scoring the newest steps makes a window's score say "this new point is unusual in the
     /// context of the window": it rises when an anomaly arrives and falls once it is no longer
     /// new, instead of staying high for as long as the anomaly is inside the window.
-    public var recentSteps = 0
-    /// Until a model slot has its first model, its windows are judged by ``WarmUpCheck`` against
-    /// this many robust σ; 0 leaves them unjudged (score 0) until then.
-    public var warmUpThreshold = 6.0
-    /// A window whose newest step lies outside its series' training range (``RangeCheck``) has
-    /// its severity multiplied by this; 1 turns the check off.
-    public var rangeFactor = 8.0
-    /// An anomalous window at the same phase of ``recurrencePeriod`` (time of day) as anomalous
-    /// windows of its series on k periods in a row before it (``RecurrenceMarks``; k ≤ 3) has its
-    /// severity divided by this k times; 1 turns the check off.
-    public var recurrenceFactor = 8.0
-    /// The period of the recurrence check, in seconds: a day.
-    public var recurrencePeriod = 86_400.0
+    public var recentSteps = 1
+    /// Whether windows are judged before their model slot's first model, by the judge's
+    /// ``ColdStartCheck``; off, they score 0 and never alert until then.
+    public var coldStart = true
     /// Defaults.
     public init() {}
 }
 
-/// The `[group.threshold]` table.
+/// The `[group.threshold]` table: how rare a window must be to be anomalous.
 public struct ThresholdSettings: Sendable, Equatable {
-    /// How the alert threshold is set.
-    public enum Method: String, Sendable, Equatable, CaseIterable {
-        /// SPOT/DSPOT on the score's upper tail.
-        case spot
-        /// A quantile of recent normal scores.
-        case quantile
-        /// A fixed value.
-        case `static`
-    }
-    /// Threshold method.
-    public var method = Method.spot
-    /// SPOT's risk: the probability of exceeding the threshold under normal behaviour.
-    public var risk = 1e-4
-    /// The quantile for `quantile`.
-    public var quantile = 0.999
-    /// The threshold for `static`.
-    public var value = 10.0
+    /// False alarms accepted per series and day (``FalseAlarmRate``): a window is anomalous when
+    /// normal data shows one as rare less often than that. The default, 10⁻⁴, is one false alarm
+    /// a day across 10,000 series — a 5σ event of Gaussian noise at a 5-minute step.
+    public var falseAlarmsPerDay = 1e-4
     /// Defaults.
     public init() {}
 }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc  // log
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Per-field robust scaling, fitted on training data: `(x − median) / scale`, where scale is the
 /// interquartile range divided by 1.349 (so it equals σ for Gaussian data) or, when larger, the
 /// 5–95 % range divided by 3.29 (likewise σ for Gaussian data), floored so a constant
@@ -6,8 +14,8 @@
 /// extreme point still scores as extreme.
 ///
 /// A fitted scaler also keeps the range of the values it was fitted on (``minimum`` and
-/// ``maximum``): the detector's range check (``RangeCheck``) asks whether a new value lies
-/// beyond everything the model was trained on.
+/// ``maximum``) and how the sample thins out towards either end (``tailScales``): the judge's
+/// ``RangeEvidence`` asks how far a new value lies beyond everything the model was trained on.
 public struct RobustScaler: Sendable, Equatable, Codable {
     /// Per-field centre.
     public private(set) var median: [Float]
@@ -21,6 +29,13 @@ public struct RobustScaler: Sendable, Equatable, Codable {
     /// ±`Float.greatestFiniteMagnitude`, which nothing lies beyond.
     public private(set) var minimum: [Float]?
     public private(set) var maximum: [Float]?
+    /// Per field, the mean excess of the values below the 1 % quantile (under it) and of those above
+    /// the 99 % quantile (over it): the scales of the two exponential tails ``RangeEvidence``
+    /// extends beyond the range, 2 per field (lower, upper), in raw units; nil without a range.
+    public private(set) var tailScales: [Float]?
+    /// How many distinct observations the range was taken from (with overlapping windows, fewer
+    /// than the values fitted); nil without a range.
+    public var rangeSampleSize: Int?
 
     /// An identity scaler for `fields` fields.
     public init(fields: Int, clip: Float = 10) {
@@ -35,7 +50,8 @@ public struct RobustScaler: Sendable, Equatable, Codable {
         self.init(fields: fields, clip: clip)
         var minimum = [Float](repeating: -.greatestFiniteMagnitude, count: fields)
         var maximum = [Float](repeating: .greatestFiniteMagnitude, count: fields)
-        defer { (self.minimum, self.maximum) = (minimum, maximum) }
+        var tails = [Float](repeating: .infinity, count: 2 * fields)
+        defer { (self.minimum, self.maximum, self.tailScales) = (minimum, maximum, tails) }
         let rows = values.count / fields
         var column: [Float] = []
         column.reserveCapacity(rows)
@@ -45,7 +61,10 @@ public struct RobustScaler: Sendable, Equatable, Codable {
             guard !column.isEmpty else { continue }
             column.sort()
             // ±∞ are not a range (and JSON cannot hold them); such a field stays unbounded.
-            if column.first!.isFinite && column.last!.isFinite { (minimum[f], maximum[f]) = (column.first!, column.last!) }
+            if column.first!.isFinite && column.last!.isFinite {
+                (minimum[f], maximum[f]) = (column.first!, column.last!)
+                (tails[2 * f], tails[2 * f + 1]) = column.withUnsafeBufferPointer { Self.tailScales(ofSorted: $0) }
+            }
             let fitted = column.withUnsafeBufferPointer { Self.centreAndSpread(ofSorted: $0) }
             median[f] = fitted.median
             scale[f] = fitted.spread
@@ -74,6 +93,32 @@ public struct RobustScaler: Sendable, Equatable, Codable {
         return (q2, max(spread, max(1e-6, abs(q2) * 1e-3)), fellBack)
     }
 
+    /// The scales of the lower and upper exponential tails of sorted values: the mean excess of
+    /// the `m` most extreme values on each side over the next one, with `m` the larger of 1 % of
+    /// the values and 10 (a mean of fewer is mostly noise). Floored at the Gaussian's: the extremes
+    /// of `n` normal values of standard deviation σ lie about `σ / √(2 ln n)` apart (the scale of
+    /// their Gumbel limit), with σ read off the tail itself — the 90–99 % quantile gap over its
+    /// normal value, 1.044σ — so that a series of several levels (office hours) is measured by the
+    /// spread of its top level, not of all of them; and when the tail has no spread either (ties
+    /// at a saturated gauge), by the body's. A tail assumed lighter than that would make every
+    /// step past the maximum a certainty.
+    static func tailScales(ofSorted sorted: UnsafeBufferPointer<Float>) -> (lower: Float, upper: Float) {
+        let n = sorted.count
+        guard n >= 2 else { return (0, 0) }
+        let m = min(max(n / 100, 10), n - 1)
+        var below = 0.0, above = 0.0
+        for i in 0..<m {
+            below += Double(sorted[m] - sorted[i])
+            above += Double(sorted[n - 1 - i] - sorted[n - 1 - m])
+        }
+        let body = Double(centreAndSpread(ofSorted: sorted).spread)
+        let gumbel = (2 * log(Double(n))).squareRoot()
+        func floor(_ gap: Float) -> Double { (gap > 0 ? Double(gap) / 1.044 : body) / gumbel }
+        let lowerFloor = floor(quantile(sorted, 0.10) - quantile(sorted, 0.01))
+        let upperFloor = floor(quantile(sorted, 0.99) - quantile(sorted, 0.90))
+        return (Float(max(below / Double(m), lowerFloor)), Float(max(above / Double(m), upperFloor)))
+    }
+
     /// Number of fields.
     public var fields: Int { median.count }
 
@@ -81,7 +126,7 @@ public struct RobustScaler: Sendable, Equatable, Codable {
     /// model has not seen yet), whose extremes say nothing about what the model was trained on.
     public func withoutRange() -> RobustScaler {
         var copy = self
-        (copy.minimum, copy.maximum) = (nil, nil)
+        (copy.minimum, copy.maximum, copy.tailScales, copy.rangeSampleSize) = (nil, nil, nil, nil)
         return copy
     }
 

@@ -22,18 +22,17 @@ final class ModelGroup {
     /// thread while ingest fills ``filling``; the two swap at each flush.
     var batch: WindowBatch
     /// One row per series: its window ring (`window × fields` floats), then its scaler's
-    /// median and scale (`fields` floats each; scale NaN while it has none), then, with the range
-    /// check on (`range_factor` > 1), the range of its training values in the scaler's units
-    /// (``RangeCheck``: both bounds of a field packed into one float; ±∞ without a range).
+    /// median and scale (`fields` floats each; scale NaN while it has none), then its training
+    /// range (``RangeEvidence``), then its ``OnsetGate`` memory.
     private(set) var slab = WindowSlab(rowFloats: 1)
-    /// The alert settings of every series' ``AlertTracker``.
-    let alertConfiguration: AlertTracker.Configuration
     /// One record's values mapped onto the layout.
     var values: [Double] = []
 
     var contributions: [Float] = [], expected: [Float] = []
-    /// Judges windows of slots without a model (nil when `warmup_threshold` is 0).
-    var warmUp: WarmUpCheck?
+    /// The judge of every window of the group.
+    let judge: Judge
+    /// The first stage of windows of slots without a model (nil with `cold_start = false`).
+    var coldStart: ColdStartCheck?
 
     private let maxFields: Int
     private let batchCapacity: Int
@@ -46,9 +45,7 @@ final class ModelGroup {
         batchCapacity = limits.batchCapacity
         batch = WindowBatch(capacity: 1, windowSize: 1, scratchSize: 1)
         filling = WindowBatch(capacity: 1, windowSize: 1, scratchSize: 1)
-        alertConfiguration = .init(
-            minConsecutive: configuration.alerts.minConsecutive, resolveAfter: configuration.alerts.resolveAfter,
-            repeatEvery: configuration.alerts.repeatEvery)
+        judge = Judge(configuration)
         if !configuration.fields.isEmpty {
             layOut(Array(configuration.fields.prefix(maxFields)).map { Array($0.utf8) })
         }
@@ -68,12 +65,12 @@ final class ModelGroup {
         let scratchSize = configuration.scoring.recentSteps > 0 ? B * D : 1
         batch = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize)
         filling = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize)
-        slab = WindowSlab(rowFloats: D + (checksRange ? 3 : 2) * names.count)
+        slab = WindowSlab(rowFloats: D + 2 * names.count + RangeEvidence.floats(fields: names.count)
+                          + OnsetGate.memoryFloats)
         contributions = [Float](repeating: 0, count: names.count)
         expected = [Float](repeating: 0, count: D)
-        let warmUpThreshold = configuration.scoring.warmUpThreshold
-        if warmUpThreshold > 0 && configuration.window > WarmUpCheck.minimumContext {
-            warmUp = WarmUpCheck(threshold: warmUpThreshold, window: configuration.window, fields: names.count)
+        if configuration.scoring.coldStart && configuration.window >= 3 {
+            coldStart = ColdStartCheck(window: configuration.window, fields: names.count)
         }
         if configuration.model == .shared {
             slots = [ModelSlot(series: nil, reservoir: configuration.training.reservoir, windowSize: D)]
@@ -94,23 +91,19 @@ final class ModelGroup {
         return scale[0].isNaN ? nil : (median, scale)
     }
 
-    /// Whether windows get the ``RangeCheck`` (`range_factor` > 1), so series rows hold bounds.
-    var checksRange: Bool { configuration.scoring.rangeFactor > 1 }
-
-    /// Whether anomalous windows get the recurrence check (`recurrence_factor` > 1).
-    var checksRecurrence: Bool {
-        let scoring = configuration.scoring
-        return scoring.recurrenceFactor > 1 && scoring.recurrencePeriod > 0 && scoring.recurrencePeriod.isFinite
-    }
-
-    /// The ``RangeCheck`` bounds of slab row `row`, (fields) packed floats: valid once it has a
-    /// scaler, and only with ``checksRange``.
+    /// The ``RangeEvidence`` range of slab row `row`: meaningful once it has a scaler.
     @inline(__always)
-    func bounds(_ row: Int) -> UnsafeMutablePointer<Float> {
+    func range(_ row: Int) -> UnsafeMutablePointer<Float> {
         slab.row(row) + windowSize + 2 * fields.count
     }
 
-    /// Sets the scaler of slab row `row`, with its range when the group checks ranges.
+    /// The ``OnsetGate`` memory of slab row `row`.
+    @inline(__always)
+    func onsetMemory(_ row: Int) -> UnsafeMutablePointer<Float> {
+        range(row) + RangeEvidence.floats(fields: fields.count)
+    }
+
+    /// Sets the scaler of slab row `row`.
     func setScaler(_ row: Int, _ scaler: RobustScaler) {
         let F = fields.count
         precondition(scaler.fields == F, "scaler of \(scaler.fields) fields for a group of \(F)")
@@ -119,13 +112,7 @@ final class ModelGroup {
             median[f] = scaler.median[f]
             scale[f] = scaler.scale[f]
         }
-        guard checksRange else { return }
-        let bounds = bounds(row)
-        for f in 0..<F {
-            let low = scaler.minimum.map { scaler.scaled($0[f], field: f) } ?? -.infinity
-            let high = scaler.maximum.map { scaler.scaled($0[f], field: f) } ?? .infinity
-            bounds[f] = RangeCheck.packed(minimum: low, maximum: high)
-        }
+        RangeEvidence.store(scaler, into: range(row))
     }
 
     /// Fixes the layout from `record`'s field names (in line order, at most `maxFields`).

@@ -2,8 +2,8 @@ import Foundation  // ISO8601DateFormatter, once per installed model
 import VAE
 
 /// One model of a group and everything that learns with it: the reservoir of recent normal
-/// windows it trains on, the installed ``TrainedModel`` with its scorer and live threshold, and
-/// the retraining schedule. A shared group has one slot; a per-series group one per series.
+/// windows it trains on, the installed ``TrainedModel`` with its scorer, the judge's calibration
+/// stages of its windows, and the retraining schedule. A shared group has one slot; a per-series group one per series.
 final class ModelSlot {
     /// The series of a per-series slot.
     let series: String?
@@ -25,8 +25,8 @@ final class ModelSlot {
         return explainerStorage
     }
     private var explainerStorage: Scorer?
-    /// The live threshold (learns from non-anomalous scores).
-    var threshold = Threshold.fixed(StaticThreshold(value: .infinity))
+    /// What the judge has learnt of this slot's windows (``Judge/SlotState``).
+    var judgement = Judge.SlotState()
     /// The model's `trained_at` as RFC 3339.
     private(set) var trainedAtText = ""
     /// Version of the installed model (0: none).
@@ -37,6 +37,8 @@ final class ModelSlot {
     var windowsSinceTraining = 0
     /// Newest window end time seen.
     var latestTime = -Double.infinity
+    /// Oldest window end time seen.
+    var earliestTime = Double.infinity
     /// Stream time of the last install.
     var lastTrainedAt = -Double.infinity
     /// A job is out.
@@ -70,7 +72,12 @@ final class ModelSlot {
     func isDue(_ training: TrainingSettings) -> Bool {
         guard !trainingInProgress, reservoir.count >= 2 else { return false }
         if trainingRequested { return true }
-        guard model != nil else { return reservoir.count >= training.minWindows }
+        guard model != nil else {
+            // A full reservoir holds the most history it ever will: waiting for more would
+            // only replace its oldest windows.
+            return reservoir.count >= training.minWindows
+                && (latestTime - earliestTime >= training.minHistory || reservoir.appended >= reservoir.capacity)
+        }
         switch training.retrainEvery {
         case .never: return false
         case .everyWindows(let n): return windowsSinceTraining >= n
@@ -83,7 +90,8 @@ final class ModelSlot {
         model = trained
         scorer = Scorer(model: trained.vae, capacity: capacity, seed: UInt64(trained.version))
         explainerStorage = nil
-        threshold = trained.threshold
+        judgement.model = trained.evidenceTail ?? EvidenceTail()
+        judgement.range = trained.rangeCalibration ?? RangeEvidence.Calibration()
         windowsSinceTraining = 0
         lastTrainedAt = max(trained.trainedAt, latestTime)
         issuedVersion = max(issuedVersion, trained.version)
@@ -91,10 +99,11 @@ final class ModelSlot {
         trainedAtText = formatter.string(from: Date(timeIntervalSince1970: trained.trainedAt))
     }
 
-    /// The installed model with its live threshold, for checkpoints.
+    /// The installed model with the live calibration, for checkpoints.
     var checkpoint: TrainedModel? {
         guard var m = model else { return nil }
-        m.threshold = threshold
+        m.evidenceTail = judgement.model
+        m.rangeCalibration = judgement.range
         return m
     }
 }

@@ -3,7 +3,7 @@
 public struct DetectorMemory: Equatable, Sendable {
     /// Series held.
     public var series = 0
-    /// Window rings, scalers and ranges: every group's ``WindowSlab`` chunks.
+    /// Window rings, scalers and onset memories: every group's ``WindowSlab`` chunks.
     public var windowBytes = 0
     /// The fixed per-series state (time grid, group, slot, row, stride counter) and any step
     /// inference buffers still held.
@@ -12,9 +12,6 @@ public struct DetectorMemory: Equatable, Sendable {
     public var indexBytes = 0
     /// Alert trackers of the series that are not idle (estimated: entry size × capacity).
     public var trackerBytes = 0
-    /// Recurrence marks of the series with recent anomalous windows (estimated, as for the
-    /// trackers: entry size × capacity, without the hash table's spare buckets).
-    public var recurrenceBytes = 0
     /// Training reservoirs of every model slot.
     public var reservoirBytes = 0
     /// Every group's two batches of windows with their scoring buffers: a fixed size per group
@@ -22,7 +19,7 @@ public struct DetectorMemory: Equatable, Sendable {
     public var batchBytes = 0
 
     /// Bytes that grow with the number of series: everything but the reservoirs and the batches.
-    public var seriesBytes: Int { windowBytes + stateBytes + indexBytes + trackerBytes + recurrenceBytes }
+    public var seriesBytes: Int { windowBytes + stateBytes + indexBytes + trackerBytes }
 
     /// ``seriesBytes`` per series (0 without series).
     public var bytesPerSeries: Double { series > 0 ? Double(seriesBytes) / Double(series) : 0 }
@@ -39,7 +36,6 @@ extension StreamingDetector {
             + states.reduce(0) { $0 + $1.grid.heapBytes }
         memory.indexBytes = index.footprintBytes
         memory.trackerBytes = trackers.capacity * (MemoryLayout<Int>.stride + MemoryLayout<AlertTracker>.stride)
-        memory.recurrenceBytes = recurrences.capacity * (MemoryLayout<Int>.stride + MemoryLayout<RecurrenceMarks>.stride)
         memory.reservoirBytes = groups.reduce(0) { total, group in
             group.slots.reduce(total) { $0 + $1.reservoir.footprintBytes + $1.reservoirSeries.capacity * 4 }
         }

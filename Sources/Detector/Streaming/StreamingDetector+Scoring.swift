@@ -73,121 +73,77 @@ extension StreamingDetector {
     }
 
     /// Judges the batch rows `batch.rows[0..<count]`, all of `slot`, by their scores in
-    /// `batch.nll`/`distance` (when the slot has a model): calibration, threshold, alert state,
-    /// the sink, the training reservoir.
+    /// `batch.nll`/`distance` (when the slot has a model) or by the cold-start check — all through
+    /// the group's ``Judge`` — then carries out what it decided: the alert message, the sink, the
+    /// training reservoir.
     func applyScores(_ group: ModelGroup, _ batch: WindowBatch, slot: ModelSlot, count: Int) {
         let D = group.windowSize, F = group.fields.count
+        let judge = group.judge
         // Read once: the slot's TrainedModel copied out per window cost a retain and a release of
         // each of its arrays (perf, `anomalyd-bench e2e`).
-        let calibration = slot.scorer != nil ? slot.model?.calibration : nil
+        let model = slot.scorer != nil ? slot.model : nil
         for k in 0..<count {
             let row = batch.rows[k], s = batch.series[row]
             let end = batch.end[row]
             slot.latestTime = max(slot.latestTime, end)
+            slot.earliestTime = min(slot.earliestTime, end)
             slot.windowsSinceTraining += 1
-            let tracker = trackers[s]
-            var result = WindowResult(
-                group: group.index, series: s, sequence: batch.sequence[row], end: end, score: 0,
-                threshold: .infinity, anomalyScore: 0, isAnomalous: false, alertOpen: tracker?.isOpen ?? false,
-                modelVersion: slot.version)
-            var episode = tracker?.episode
-            // The verdict: by the model when the slot has one, else by the group's warm-up check.
-            var verdict: (score: Double, threshold: Double, anomalous: Bool)?
-            var explanation: ScoreCalibration.Components?
+            let step = states[s].grid.step ?? 0
+            let onset = group.onsetMemory(states[s].row)
+            var verdict = Verdict.unjudged
             var nll = Double.nan, distance = Double.nan
-            if let calibration {
+            if let model {
                 nll = Double(batch.nll[k])
                 distance = Double(batch.distance[k])
-                let parts = calibration.components(reconstructionNLL: nll, latentDistance: distance)
-                explanation = parts
-                let threshold = slot.threshold.current
-                var anomalous = slot.threshold.observe(parts.combined)
-                // A flat-line (see ScoreCalibration.flatSeverity) is anomalous on its own, at least
-                // ten times stiller than any training window; it scores as that many thresholds.
-                let change = ScoreCalibration.meanStepChange(
-                    batch.inputs + k * D, mask: batch.masks + k * D, window: group.configuration.window,
-                    fields: F, span: ScoreCalibration.flatSpan(window: group.configuration.window))
-                let flat = calibration.flatSeverity(stepChange: change)
-                var score = parts.combined
-                if flat >= 1 && threshold.isFinite {
-                    anomalous = true
-                    score = max(score, ScoreCalibration.score(severity: flat, threshold: threshold))
-                }
-                // Outside the series' training range (RangeCheck) the severity counts `range_factor`
-                // times. SPOT has seen the model's own score above, as for any window it judged.
-                let factor = group.configuration.scoring.rangeFactor
-                if group.checksRange && threshold.isFinite {
-                    let severity = ScoreCalibration.severity(score: score, threshold: threshold)
-                    let newest = k * D + (group.configuration.window - 1) * F
-                    if severity > 0 && RangeCheck.isOutside(newest: batch.inputs + newest, observed: batch.masks + newest,
-                                                            fields: F, bounds: group.bounds(states[s].row)) {
-                        score = ScoreCalibration.score(severity: severity * factor, threshold: threshold)
-                        anomalous = anomalous || severity * factor > 1
-                    }
-                }
-                // An anomalous window at the time of day of anomalous windows of its series on the
-                // days before (RecurrenceMarks) counts 1/`recurrence_factor` as severe for each day
-                // in a row, unless the series has been anomalous all along since the day before.
-                if group.checksRecurrence && threshold.isFinite {
-                    let severity = ScoreCalibration.severity(score: score, threshold: threshold)
-                    if severity > 1 {
-                        let repeats = recordAnomaly(of: s, at: end, in: group)
-                        if repeats > 0 {
-                            var divided = severity
-                            for _ in 0..<repeats { divided /= group.configuration.scoring.recurrenceFactor }
-                            score = ScoreCalibration.score(severity: divided, threshold: threshold)
-                            anomalous = divided > 1
-                        }
-                    }
-                }
-                verdict = (score, threshold, anomalous)
-            } else if let threshold = group.warmUp?.threshold {
-                let score = batch.values.withUnsafeBufferPointer { v in
+                let newest = k * D + (group.configuration.window - 1) * F
+                let range = group.range(states[s].row)
+                verdict = judge.verdict(
+                    nll: nll, distance: distance, model: model,
+                    beyondRange: RangeEvidence.logTail(newest: batch.inputs + newest, observed: batch.masks + newest,
+                                                       fields: F, range: range),
+                    rangeClaim: RangeEvidence.logClaim(fields: F, range: range),
+                    state: &slot.judgement, onset: onset, step: step)
+            } else if group.coldStart != nil {
+                let first = batch.values.withUnsafeBufferPointer { v in
                     batch.observed.withUnsafeBufferPointer { m in
-                        group.warmUp!.score(values: v.baseAddress! + row * D, observed: m.baseAddress! + row * D)
+                        group.coldStart!.logTail(values: v.baseAddress! + row * D, observed: m.baseAddress! + row * D)
                     }
                 }
-                verdict = (score, threshold, score > threshold)
+                verdict = judge.coldStartVerdict(logTail: first, state: &slot.judgement, onset: onset, step: step)
             }
-            if let (score, threshold, anomalous) = verdict {
-                result.score = score
-                result.threshold = threshold
-                result.isAnomalous = anomalous
-                result.anomalyScore = Self.reportedScore(score, threshold: threshold,
-                                                         episodePeak: episode?.peakSeverity)
-                // An idle tracker stays idle on a normal window: only the others are kept.
-                if anomalous || tracker != nil {
-                    var updated = tracker ?? AlertTracker(seriesKey: index.key(of: s),
-                                                          configuration: group.alertConfiguration)
-                    let span = AlertWindow(start: batch.start[row], end: end, points: group.configuration.window)
-                    let event = updated.observe(isAnomalous: anomalous, score: score, threshold: threshold,
-                                                window: span)
-                    trackers[s] = updated.episode == nil && updated.pendingAnomalous == 0 ? nil : updated
-                    episode = updated.episode
-                    if let event {
-                        if let explanation {
-                            alert(event, group: group, batch: batch, slot: slot, inputRow: k, parts: explanation,
-                                  nll: nll, distance: distance, series: s, fieldCount: F)
-                        } else {
-                            warmUpAlert(event, group: group, batch: batch, row: row, series: s)
-                        }
-                    }
+            var tracker = trackers[s]
+            let event = judge.episode(verdict, tracker: &tracker, seriesKey: { index.key(of: s) },
+                                      window: AlertWindow(start: batch.start[row], end: end,
+                                                          points: group.configuration.window))
+            trackers[s] = tracker
+            let episode = tracker?.episode
+            if let event {
+                if let model {
+                    alert(event, group: group, batch: batch, slot: slot, inputRow: k,
+                          parts: model.calibration.components(reconstructionNLL: nll, latentDistance: distance),
+                          nll: nll, distance: distance, series: s, fieldCount: F)
+                } else {
+                    coldStartAlert(event, group: group, batch: batch, row: row, series: s)
                 }
-                result.alertOpen = episode != nil
             }
+            let result = WindowResult(
+                group: group.index, series: s, sequence: batch.sequence[row], end: end, score: verdict.score,
+                threshold: verdict.threshold, anomalyScore: verdict.anomalyScore, isAnomalous: verdict.isAnomalous,
+                alertOpen: episode != nil, modelVersion: slot.version, reconstructionNLL: nll,
+                latentDistance: distance)
             let newNormal = isNewNormal(episode, group)
             // Once, on the anomalous window that makes the episode long (the normal windows that may
             // follow before it resolves leave the count where it is and must not ask again); never
             // for a frozen model (`retrain_every = "never"`, and `detect --train-rows`: SKAB's
             // protocol trains once), nor before the first model (which trains on schedule).
-            if newNormal && result.isAnomalous && calibration != nil && group.configuration.training.retrainEvery != .never
+            if newNormal && result.isAnomalous && model != nil && group.configuration.training.retrainEvery != .never
                 && episode?.anomalousWindows == Self.longEpisodeWindows * group.configuration.window {
                 slot.trainingRequested = true  // learn the new regime now rather than at the next scheduled run
             }
             // Normal windows train the next model; so does every window before the first one: a
-            // one-window warm-up verdict is too crude to decide what a model learns (keeping its
-            // alerts out cost 1.8 NAB points over three seeds), and training clips extreme values.
-            if !result.isAnomalous && !result.alertOpen || newNormal || calibration == nil {
+            // one-window cold-start verdict is too crude to decide what a model learns, and
+            // training clips extreme values.
+            if !result.isAnomalous && !result.alertOpen || newNormal || model == nil {
                 let offset = row * D
                 batch.values.withUnsafeBufferPointer { v in
                     batch.observed.withUnsafeBufferPointer { m in
@@ -198,55 +154,6 @@ extension StreamingDetector {
             }
             sink?.detector(self, scored: result)
         }
-    }
-
-    /// Marks the anomalous window of series `s` ending at `end` in its ``RecurrenceMarks``, and
-    /// returns how many days (periods) in a row it repeats (``RecurrenceMarks/repeats(at:spacing:)``).
-    private func recordAnomaly(of s: Int, at end: Double, in group: ModelGroup) -> Int {
-        let period = group.configuration.scoring.recurrencePeriod
-        let slot = RecurrenceMarks.slot(at: end, period: period)
-        if let i = recurrences.index(forKey: s) {
-            // Windows come every `stride` steps: that many slots apart, at least one.
-            let interval = (states[s].grid.step ?? 0) * Double(group.configuration.stride)
-            let slots = interval / (period / Double(RecurrenceMarks.slotsPerPeriod))
-            let spacing = slots.isFinite && slots > 1 ? Int(min(slots.rounded(.up), 1e6)) : 1
-            let repeats = recurrences.values[i].repeats(at: slot, spacing: spacing)
-            recurrences.values[i].mark(slot)
-            return repeats
-        }
-        recurrences[s] = RecurrenceMarks(marking: slot)
-        if recurrences.count >= recurrenceSweepCount { sweepRecurrences() }
-        return 0
-    }
-
-    /// Drops the ``RecurrenceMarks`` that can no longer count, each as of its own series' newest
-    /// step (so no series' clock — a lagging one, a wrong one — ages another's marks), in its
-    /// group's period. Amortised: run when the entries reach `recurrenceSweepCount`, which is
-    /// then set to twice the entries left (at least 1024). A series that stops sending keeps its
-    /// entry: at most one per series.
-    func sweepRecurrences() {
-        recurrences = recurrences.filter { entry in
-            let state = states[entry.key]
-            let period = groups[state.group].configuration.scoring.recurrencePeriod
-            let now = state.grid.endTime ?? -.infinity
-            return !entry.value.isStale(at: RecurrenceMarks.slot(at: now, period: period))
-        }
-        recurrenceSweepCount = max(1024, 2 * recurrences.count)
-    }
-
-    /// The [0, 1] anomaly score of a window. Outside an alert episode it is
-    /// ``ScoreCalibration/anomalyScore(score:threshold:)``; inside one, the severity is measured
-    /// against the episode's peak so far, so an episode reports its onset and any escalation
-    /// (above 0.5) while the windows that merely continue it stay below 0.5. A caller that
-    /// counts every high row as a detection (NAB) then sees one detection per event, not one per
-    /// window that still contains the event.
-    static func reportedScore(_ score: Double, threshold: Double, episodePeak: Double?) -> Double {
-        var severity = ScoreCalibration.severity(score: score, threshold: threshold)
-        if let peak = episodePeak, peak > 1 { severity /= peak }
-        // s / (1 + s): 0.5 at the threshold like ScoreCalibration.anomalyScore, but without its
-        // s⁴, which rounds every severity above ~10⁴ to exactly 1 and so loses their ranking.
-        guard severity.isFinite else { return severity > 0 ? 1 : 0 }
-        return severity > 0 ? severity / (1 + severity) : 0
     }
 
     /// Whether an open episode has lasted so long (``longEpisodeWindows`` window lengths of
@@ -364,20 +271,19 @@ extension StreamingDetector {
 }
 
 extension StreamingDetector {
-    /// Publishes an alert event of a window judged by the group's ``WarmUpCheck`` (its slot has no
+    /// Publishes an alert event of a window judged by the ``ColdStartCheck`` (its slot has no
     /// model yet): no reconstruction or latent scores (`null`), model version 0, and per field
-    /// its share of the squared deviations, its value and its context's median as the expected
-    /// value. The check's buffers still hold this window's figures.
-    private func warmUpAlert(_ event: AlertEvent, group: ModelGroup, batch: WindowBatch, row: Int, series s: Int) {
-        guard let sink, let check = group.warmUp else { return }
-        let F = group.fields.count, newest = row * group.windowSize + (group.configuration.window - 1) * F
-        let total = check.deviations.reduce(0) { $0 + $1 * $1 }
+    /// its share of the squared t statistics, the value it judged (the step before the newest) and
+    /// its context's mean as the expected value. The check's buffers still hold this window's figures.
+    private func coldStartAlert(_ event: AlertEvent, group: ModelGroup, batch: WindowBatch, row: Int, series s: Int) {
+        guard let sink, let check = group.coldStart else { return }
+        let F = group.fields.count
+        let total = check.statistics.reduce(0) { $0 + $1 * $1 }
         var fields: [AlertMessage.FieldContribution] = []
         for f in 0..<F {
-            let observed = batch.observed[newest + f] > 0
             fields.append(.init(
-                name: group.fields[f], contribution: total > 0 ? check.deviations[f] * check.deviations[f] / total : 0,
-                value: observed ? Double(batch.values[newest + f]) : .nan, expected: check.medians[f]))
+                name: group.fields[f], contribution: total > 0 ? check.statistics[f] * check.statistics[f] / total : 0,
+                value: check.judged[f], expected: check.expected[f]))
         }
         fields.sort { $0.contribution > $1.contribution }
         let message = AlertMessage(

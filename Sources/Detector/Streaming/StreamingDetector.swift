@@ -7,12 +7,11 @@
 /// fields by name onto the group's layout and places it in the series' ``SeriesWindow``. Every
 /// `stride`-th new step of a full window is copied into the group's filling batch; ``flush()`` (or
 /// a full batch) normalises the batch with each series' ``RobustScaler``, scores it through the VAE
-/// ``VAE/Scorer`` in one BLAS batch per model, calibrates (``ScoreCalibration``), thresholds
-/// (``Threshold``, which learns from non-anomalous scores) and runs each series'
-/// ``AlertTracker``; results and alerts go to the ``sink``. Windows that are neither anomalous
-/// nor inside an alert episode enter the model's reservoir. Before a slot has a model, the group's
-/// ``WarmUpCheck`` judges its windows (all of which enter the reservoir), or with
-/// `warmup_threshold = 0` they score 0 and never alert.
+/// ``VAE/Scorer`` in one BLAS batch per model, and hands every window to the group's ``Judge``
+/// — calibration, threshold, onset and each series' ``AlertTracker``; results and alerts go to
+/// the ``sink``. Windows that are neither anomalous nor inside an alert episode enter the model's
+/// reservoir. Before a slot has a model, the judge's first stage is the ``ColdStartCheck`` (all
+/// such windows enter the reservoir), or with `cold_start = false` they score 0 and never alert.
 ///
 /// ## Training
 /// ``nextTrainingJob()`` returns a ``TrainingJob`` when a model is due (first at `min_windows`,
@@ -42,12 +41,6 @@ public final class StreamingDetector {
     /// Alert state machines of the series whose tracker is not idle (an open episode or a run of
     /// anomalous windows); an idle tracker behaves as a new one, so it is dropped.
     var trackers: [Int: AlertTracker] = [:]
-    /// ``RecurrenceMarks`` of the series with an anomalous window within the last period and the
-    /// tolerance (and, until the next sweep, of some with older ones); none for a series that is
-    /// never anomalous. Not checkpointed: after a restart, the first repeat alerts again.
-    var recurrences: [Int: RecurrenceMarks] = [:]
-    /// The entry count at which `recurrences` is next swept of stale marks.
-    var recurrenceSweepCount = 1024
     /// The batch on the ``scoringExecutor`` (always its group's ``ModelGroup/batch``), with the
     /// slot that scores it and its window count; one at a time.
     var inFlight: (group: ModelGroup, slot: ModelSlot, count: Int)?
@@ -254,14 +247,17 @@ public final class StreamingDetector {
     }
 
     /// Installs a model read from disk into group `group`.
+    /// - Parameter verifyingConfiguration: whether the model must have been trained under the
+    ///   group's configuration (its ``GroupConfiguration/modelHash``); off only where a user named
+    ///   both the model and the settings (`anomalyd score --step`).
     /// - Throws: ``ModelLoadError`` when it was trained under another configuration, for
     ///   other fields, or does not fit the group.
     @discardableResult
-    public func load(_ stored: TrainedModel, intoGroup group: Int) throws -> ModelEvent {
+    public func load(_ stored: TrainedModel, intoGroup group: Int, verifyingConfiguration: Bool = true) throws -> ModelEvent {
         finishScoring()
         let g = groups[group]
         let expected = g.configuration.modelHash
-        guard stored.configurationHash == expected else {
+        guard stored.configurationHash == expected || !verifyingConfiguration else {
             throw ModelLoadError.configurationMismatch(expected: expected, found: stored.configurationHash)
         }
         if !g.isLaidOut { g.layOut(stored.fields.map { Array($0.utf8) }) }
@@ -281,22 +277,14 @@ public final class StreamingDetector {
         return event
     }
 
-    /// The model of group `group`'s slot `slot` with its live threshold, for a checkpoint.
+    /// The model of group `group`'s slot `slot` with its live calibration, for a checkpoint.
     public func trainedModel(group: Int, slot: Int = 0) -> TrainedModel? {
-        finishScoring()  // the threshold state includes every window scored so far
+        finishScoring()  // the calibration state includes every window scored so far
         guard groups[group].slots.indices.contains(slot) else { return nil }
         return groups[group].slots[slot].checkpoint
     }
 
     private func place(_ trained: TrainedModel, in slot: ModelSlot, group: ModelGroup) {
-        if slot.version == 0 && group.warmUp != nil {
-            // The model takes over episodes the warm-up check opened: their peak and length were
-            // measured in the check's units, which the model's severities are not comparable to.
-            for (s, tracker) in trackers where tracker.isOpen && states[s].group == group.index
-                && group.slots[states[s].slot] === slot {
-                trackers[s]?.restartMeasures()
-            }
-        }
         slot.install(trained, capacity: limits.batchCapacity)
         for (key, scaler) in trained.scalers {
             guard let s = index.id(of: key), states[s].group == group.index, group.slots[states[s].slot] === slot,

@@ -3,7 +3,8 @@ import VAE
 
 /// Model files (SPEC §7): the VAE's tensors plus `__metadata__` JSON strings for the group's
 /// side of the model — `group`, `series`, `fields`, `normalization` (scalers by series key),
-/// `score_calibration`, `threshold_state`, `training_windows`, `trained_at`, `trained_at_seconds`,
+/// `score_calibration`, `score_tail`, `evidence_tail` and `range_calibration` (when saved from a
+/// running slot), `training_windows`, `trained_at`, `trained_at_seconds`,
 /// `config_hash` and `validation_loss` — written atomically through ``VAE/ModelFile``.
 extension TrainedModel {
     /// Writes the model to `path` (temporary file, fsync, rename, directory fsync).
@@ -15,7 +16,7 @@ extension TrainedModel {
             "fields": String(decoding: try encoder.encode(fields), as: UTF8.self),
             "normalization": String(decoding: try encoder.encode(scalers), as: UTF8.self),
             "score_calibration": try calibration.jsonString(),
-            "threshold_state": try threshold.jsonString(),
+            "score_tail": String(decoding: try encoder.encode(scoreTail), as: UTF8.self),
             "training_windows": String(trainingWindows),
             "trained_at": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: trainedAt)),
             "trained_at_seconds": String(trainedAt),
@@ -23,6 +24,10 @@ extension TrainedModel {
             "validation_loss": String(validationLoss),
         ]
         if let series { metadata["series"] = series }
+        if let evidenceTail { metadata["evidence_tail"] = String(decoding: try encoder.encode(evidenceTail), as: UTF8.self) }
+        if let rangeCalibration {
+            metadata["range_calibration"] = String(decoding: try encoder.encode(rangeCalibration), as: UTF8.self)
+        }
         try vae.write(to: path, version: version, metadata: metadata)
     }
 
@@ -57,7 +62,10 @@ extension TrainedModel {
             fields: try decode([String].self, "fields"), vae: vae,
             scalers: try decode([String: RobustScaler].self, "normalization"),
             calibration: try ScoreCalibration(jsonString: try value("score_calibration")),
-            threshold: try Threshold(jsonString: try value("threshold_state")),
+            scoreTail: try decode(ScoreTail.self, "score_tail"),
+            evidenceTail: meta["evidence_tail"] == nil ? nil : try decode(EvidenceTail.self, "evidence_tail"),
+            rangeCalibration: meta["range_calibration"] == nil ? nil
+                : try decode(RangeEvidence.Calibration.self, "range_calibration"),
             trainingWindows: windows, trainedAt: trainedAt, version: version, configurationHash: hash,
             validationLoss: Double(meta["validation_loss"] ?? "") ?? .nan, previousValidationLoss: nil)
     }

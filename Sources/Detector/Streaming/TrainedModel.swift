@@ -17,10 +17,15 @@ public struct TrainedModel: Sendable, Equatable {
     public var vae: VAEModel
     /// Per-series normalisation, by series key, fitted on that series' training windows.
     public var scalers: [String: RobustScaler]
-    /// Raw score → calibrated score, fitted on held-out windows.
+    /// Raw scores → combined score, fitted on held-out windows.
     public var calibration: ScoreCalibration
-    /// The initial threshold state.
-    public var threshold: Threshold
+    /// Combined score → tail probability, fitted on its training windows.
+    public var scoreTail: ScoreTail
+    /// The judge's online calibration as it stood when the model was saved (nil for a model
+    /// fresh from training, which takes over its slot's).
+    public var evidenceTail: EvidenceTail?
+    /// The range test's online check as it stood when the model was saved (nil when fresh).
+    public var rangeCalibration: RangeEvidence.Calibration?
     /// Windows trained on (training and held-out).
     public var trainingWindows: Int
     /// Stream time of the newest training window, seconds since the epoch.
@@ -37,7 +42,8 @@ public struct TrainedModel: Sendable, Equatable {
     /// Creates a trained model from its parts.
     public init(
         groupIndex: Int, group: String, series: String?, fields: [String], vae: VAEModel,
-        scalers: [String: RobustScaler], calibration: ScoreCalibration, threshold: Threshold,
+        scalers: [String: RobustScaler], calibration: ScoreCalibration, scoreTail: ScoreTail,
+        evidenceTail: EvidenceTail? = nil, rangeCalibration: RangeEvidence.Calibration? = nil,
         trainingWindows: Int, trainedAt: Double, version: Int, configurationHash: String,
         validationLoss: Double, previousValidationLoss: Double?
     ) {
@@ -48,7 +54,9 @@ public struct TrainedModel: Sendable, Equatable {
         self.vae = vae
         self.scalers = scalers
         self.calibration = calibration
-        self.threshold = threshold
+        self.scoreTail = scoreTail
+        self.evidenceTail = evidenceTail
+        self.rangeCalibration = rangeCalibration
         self.trainingWindows = trainingWindows
         self.trainedAt = trainedAt
         self.version = version

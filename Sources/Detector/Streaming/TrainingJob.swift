@@ -39,9 +39,9 @@ public struct TrainingJob: Sendable {
 
     /// Trains the model: fits each series' scaler on its windows, holds out
     /// `training.validation` of the windows (a seeded draw), trains the VAE on the rest (from the
-    /// running model's weights when there is one), calibrates the raw scores on the held-out
-    /// windows, and initialises the threshold on the calibrated scores of all windows, in
-    /// stream order. Allocates freely: this is not the hot path.
+    /// running model's weights when there is one), and calibrates on the held-out windows: the
+    /// raw scores' robust scales (``ScoreCalibration``), then the combined score's tail
+    /// probabilities (``ScoreTail``). Allocates freely: this is not the hot path.
     public func run() throws -> TrainedModel {
         let config = configuration
         let F = fields.count, D = config.window * F, n = count
@@ -58,7 +58,11 @@ public struct TrainingJob: Sendable {
                 for j in 0..<D { rows.append(mask[w * D + j] > 0 ? windows[w * D + j] : .nan) }
                 windowCount += 1
             }
-            let scaler = rows.isEmpty ? RobustScaler(fields: F) : RobustScaler(fitting: rows, fields: F)
+            var scaler = rows.isEmpty ? RobustScaler(fields: F) : RobustScaler(fitting: rows, fields: F)
+            // Consecutive windows share all but one step: about windowCount + window − 1 distinct
+            // observations (fewer when the reservoir skipped windows, so the count errs high, and
+            // the range evidence with it, by at most ln(window)).
+            scaler.rangeSampleSize = windowCount + config.window - 1
             scalerBySeries.append(windowCount >= config.window ? scaler : scaler.withoutRange())
         }
 
@@ -115,64 +119,48 @@ public struct TrainingJob: Sendable {
         _ = try trainer.fit(windows: gather(trainRows, inputs), mask: trainMask)
         let vae = trainer.model
 
-        // 5. Calibrate on the held-out windows; the swap check compares both models on them.
+        // 5. Calibrate: the robust scales of the raw scores on the held-out windows, the combined
+        // score's tail on every window (ScoreTail says why), all normalised as the stream
+        // normalises them (unclipped) and scored as the stream scores them.
+        var streamInputs = [Float](repeating: 0, count: n * D)
+        for w in 0..<n {
+            let scaler = scalerBySeries[Int(windowSeries[w])]
+            for j in 0..<D where mask[w * D + j] > 0 {
+                let scaled = scaler.scaled(windows[w * D + j], field: j % F)
+                streamInputs[w * D + j] = scaled.isFinite ? min(max(scaled, -1e6), 1e6) : 0
+            }
+        }
         let scorer = Scorer(model: vae, capacity: 256)
-        let all = WindowScoring.score(scorer, inputs: inputs, mask: mask, windowSize: D, fields: F, recentSteps: recentSteps,
-                                      samples: config.scoring.samples)
+        let scores = WindowScoring.score(scorer, inputs: streamInputs, mask: mask, windowSize: D, fields: F,
+                                         recentSteps: recentSteps, samples: config.scoring.samples)
+        let calibration = ScoreCalibration(
+            reconstructionNLL: heldOut.map { Double(scores.nll[$0]) },
+            latentDistance: heldOut.map { Double(scores.distance[$0]) },
+            latentWeight: config.scoring.latentWeight)
+        let scoreTail = ScoreTail(fitting: (0..<n).map {
+            calibration.score(reconstructionNLL: Double(scores.nll[$0]), latentDistance: Double(scores.distance[$0]))
+        })
+
+        // The swap check compares whole-window NLL per observed point, whatever the score covers,
+        // on the held-out windows as trained on (clipped).
         let observed = heldOut.reduce(0.0) { sum, r in sum + Double(mask[(r * D)..<((r + 1) * D)].reduce(0, +)) }
-        // The swap check compares whole-window NLL per observed point, whatever the score covers.
-        let heldOutInputs = gather(heldOut, inputs), heldOutMask = gather(heldOut, mask)
+        let heldOutTrainingInputs = gather(heldOut, inputs), heldOutMask = gather(heldOut, mask)
         func loss(_ model: VAEModel) -> Double {
-            let nll = WindowScoring.score(Scorer(model: model, capacity: 256), inputs: heldOutInputs, mask: heldOutMask,
-                                          windowSize: D, fields: F, recentSteps: 0).nll
+            let nll = WindowScoring.score(Scorer(model: model, capacity: 256), inputs: heldOutTrainingInputs,
+                                          mask: heldOutMask, windowSize: D, fields: F, recentSteps: 0).nll
             return nll.reduce(0.0) { $0 + Double($1) } / max(observed, 1)
         }
         let validationLoss = loss(vae)
         var previousLoss: Double?
         if let warm = warmStart?.vae, warm.config == vaeConfig { previousLoss = loss(warm) }
-        // The flat-line floor: the stillest newest steps of any (normal) training window.
-        let span = ScoreCalibration.flatSpan(window: config.window)
-        let stepChanges = inputs.withUnsafeBufferPointer { x in
-            mask.withUnsafeBufferPointer { m in
-                (0..<n).map { w in
-                    ScoreCalibration.meanStepChange(x.baseAddress! + w * D, mask: m.baseAddress! + w * D,
-                                                    window: config.window, fields: F, span: span)
-                }
-            }
-        }
-        let calibration = ScoreCalibration(
-            reconstructionNLL: heldOut.map { Double(all.nll[$0]) },
-            latentDistance: heldOut.map { Double(all.distance[$0]) },
-            latentWeight: config.scoring.latentWeight, stepChanges: stepChanges)
-        let combined = (0..<n).map {
-            calibration.score(reconstructionNLL: Double(all.nll[$0]), latentDistance: Double(all.distance[$0]))
-        }
 
         var scalers: [String: RobustScaler] = [:]
         for (s, key) in seriesKeys.enumerated() { scalers[key] = scalerBySeries[s] }
         return TrainedModel(
             groupIndex: groupIndex, group: config.name, series: series, fields: fields, vae: vae,
-            scalers: scalers, calibration: calibration,
-            threshold: Self.initialThreshold(config.threshold, scores: combined),
+            scalers: scalers, calibration: calibration, scoreTail: scoreTail,
             trainingWindows: n, trainedAt: trainedAt, version: version, configurationHash: config.modelHash,
             validationLoss: validationLoss, previousValidationLoss: previousLoss)
-    }
-
-    /// The configured threshold, initialised on calibrated scores of normal windows. SPOT needs
-    /// at least ``SpotThreshold/minimumCalibrationCount`` scores; with fewer it falls back to the
-    /// largest score seen (a quantile threshold at 1 − risk).
-    static func initialThreshold(_ settings: ThresholdSettings, scores: [Double]) -> Threshold {
-        switch settings.method {
-        case .static:
-            return .fixed(StaticThreshold(value: settings.value))
-        case .quantile:
-            return .quantile(QuantileThreshold(level: settings.quantile, calibration: scores))
-        case .spot:
-            if let spot = try? SpotThreshold(configuration: .init(risk: settings.risk), calibration: scores) {
-                return .spot(spot)
-            }
-            return .quantile(QuantileThreshold(level: min(max(1 - settings.risk, 0.5), 0.999_999), calibration: scores))
-        }
     }
 }
 

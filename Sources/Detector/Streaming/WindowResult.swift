@@ -1,5 +1,5 @@
 /// The verdict on one scored window, for callers that report every window (`anomalyd detect`'s
-/// per-row output, metrics).
+/// per-row output, `anomalyd score`, metrics).
 public struct WindowResult: Equatable, Sendable {
     /// The group's index in the detector's configuration.
     public var group: Int
@@ -10,24 +10,28 @@ public struct WindowResult: Equatable, Sendable {
     public var sequence: Int
     /// Grid time of the window's newest step.
     public var end: Double
-    /// The calibrated combined score, raised to `flat × threshold` on a flat-line of severity
-    /// `flat` (``ScoreCalibration/flatSeverity(stepChange:)``). Before the slot has a model: the
-    /// ``WarmUpCheck``'s score, or 0 with `warmup_threshold = 0`.
+    /// The judge's score, `−log₁₀ p` of the window's calibrated tail probability `p` (0 for a
+    /// window nothing judged: before a model with `cold_start = false`).
     public var score: Double
-    /// The threshold it was compared with (before a model: the warm-up threshold, or +∞ without).
+    /// The threshold's, `−log₁₀ q` (``FalseAlarmRate``); +∞ for a window nothing judged.
     public var threshold: Double
-    /// The score mapped to [0, 1] (``ScoreCalibration/anomalyScore(score:threshold:)``).
+    /// The published anomaly score in [0, 1]: `1 − p′`, `p′` the onset-gated probability (``Judge``).
     public var anomalyScore: Double
-    /// Whether the threshold flagged the window.
+    /// Whether the judge found the window anomalous (`p < q`).
     public var isAnomalous: Bool
     /// Whether the series' alert episode is open after this window.
     public var alertOpen: Bool
     /// The version of the model that scored the window (0: none yet).
     public var modelVersion: Int
+    /// The model's raw reconstruction NLL of the window (NaN before a model).
+    public var reconstructionNLL: Double
+    /// The model's raw latent distance of the window (NaN before a model).
+    public var latentDistance: Double
 
     /// Creates a result.
     public init(group: Int, series: Int, sequence: Int, end: Double, score: Double, threshold: Double,
-                anomalyScore: Double, isAnomalous: Bool, alertOpen: Bool, modelVersion: Int) {
+                anomalyScore: Double, isAnomalous: Bool, alertOpen: Bool, modelVersion: Int,
+                reconstructionNLL: Double = .nan, latentDistance: Double = .nan) {
         self.group = group
         self.series = series
         self.sequence = sequence
@@ -38,5 +42,7 @@ public struct WindowResult: Equatable, Sendable {
         self.isAnomalous = isAnomalous
         self.alertOpen = alertOpen
         self.modelVersion = modelVersion
+        self.reconstructionNLL = reconstructionNLL
+        self.latentDistance = latentDistance
     }
 }

@@ -33,6 +33,16 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
         return scale / shape * (pow(probability, -shape) - 1)
     }
 
+    /// `log P(Y > y)` for an excess `y ≥ 0`: `−log(1 + ξ y / σ) / ξ`, or `−y / σ` when ξ = 0; −∞ beyond
+    /// the upper end point `σ / |ξ|` of a bounded (ξ < 0) distribution.
+    public func logSurvival(_ y: Double) -> Double {
+        guard y > 0 else { return 0 }
+        if abs(shape) < 1e-12 { return -y / scale }
+        let s = shape * y / scale
+        guard s > -1 else { return -.infinity }
+        return -log1p(s) / shape
+    }
+
     /// The log-likelihood of `excesses`, or −∞ where the parameters do not support them.
     public func logLikelihood(of excesses: [Double]) -> Double {
         guard scale > 0, scale.isFinite, shape.isFinite, !excesses.isEmpty else { return -.infinity }
@@ -58,6 +68,31 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
         }
         return methodOfMoments(excesses: excesses)
     }
+
+    /// The exponential distribution (ξ = 0, its maximum-likelihood scale: the mean excess) unless
+    /// the data reject it for a heavier tail: the generalized Pareto fit is kept only when its
+    /// shape is positive and the likelihood-ratio test against the exponential rejects it at 5 %
+    /// (twice the log-likelihood gain above 3.84, the χ²₁ quantile).
+    ///
+    /// The shape is what extrapolation far beyond the data rests on, and from the few dozen excesses
+    /// a model has it is uncertain by ±0.1 or more: a positive shape that is only noise shrinks the
+    /// evidence of a point ten standard deviations out to a fraction of what it is. A negative shape
+    /// puts an end point on the distribution, a claim no such sample supports, past which anything
+    /// would be impossible, with probability 0. So the exponential tail stands unless a heavy tail
+    /// is clear, and with fewer than ``minimumExcessesForLikelihood`` excesses it always stands.
+    public static func fitUnbounded(excesses: [Double]) -> GeneralizedPareto {
+        guard !excesses.isEmpty else { return GeneralizedPareto(shape: 0, scale: .leastNormalMagnitude) }
+        let mean = excesses.reduce(0, +) / Double(excesses.count)
+        let exponential = GeneralizedPareto(shape: 0, scale: max(mean, .leastNormalMagnitude))
+        guard excesses.count >= minimumExcessesForLikelihood else { return exponential }
+        let fitted = fit(excesses: excesses)
+        guard fitted.shape > 0 else { return exponential }
+        let gain = fitted.logLikelihood(of: excesses) - exponential.logLikelihood(of: excesses)
+        return 2 * gain > Self.heavyTailCriticalValue ? fitted : exponential
+    }
+
+    /// The χ²₁ quantile at 95 %: the likelihood-ratio test's critical value for one parameter.
+    public static let heavyTailCriticalValue = 3.841_458_820_694_124
 
     /// The method-of-moments estimate: with mean m and variance v,
     /// `ξ = (1 − m²/v) / 2`, `σ = m (m²/v + 1) / 2`; exponential (`σ = m`) when v is 0.
@@ -98,61 +133,6 @@ public struct GeneralizedPareto: Codable, Equatable, Sendable {
             }
         }
         return bestLikelihood.isFinite ? best : nil
-    }
-
-    /// Grimshaw's fit of `excesses` started from `previous`, a fit of mostly the same excesses
-    /// (SPOT refits after a tenth new peaks): the root of `w` is sought in a bracket grown
-    /// geometrically around `previous`'s `t = ξ/σ` — a few passes over the excesses instead of the
-    /// full scan's ~90 — and compared with the exponential fit. Falls back to ``fit(excesses:)``
-    /// when `previous` is exponential or no sign change is found near it.
-    ///
-    /// It finds the root the full scan would refine near `t`, not every root: SPOT therefore runs
-    /// a full ``fit(excesses:)`` every few refits, so a fit never stays on a worse root for long.
-    public static func fit(excesses: [Double], near previous: GeneralizedPareto) -> GeneralizedPareto {
-        guard excesses.count >= minimumExcessesForLikelihood, previous.shape != 0, previous.scale > 0,
-              let minimum = excesses.min(), let maximum = excesses.max(), minimum > 0,
-              maximum > minimum * (1 + 1e-12)
-        else { return fit(excesses: excesses) }
-        let mean = excesses.reduce(0, +) / Double(excesses.count)
-        let t0 = previous.shape / previous.scale
-        let intervals = rootIntervals(minimum: minimum, maximum: maximum, mean: mean)
-        let w0 = w(t0, excesses)
-        guard let (low, high) = t0 < 0 ? intervals.negative : intervals.positive,
-              low < high, t0 > low, t0 < high, w0.isFinite
-        else { return fit(excesses: excesses) }
-        var root: Double? = w0 == 0 ? t0 : nil
-        // March away from t0 on both sides, by a factor of 1.5 in |t|, until w changes sign.
-        var (left, wLeft, right, wRight) = (t0, w0, t0, w0)
-        var step = 0
-        while root == nil, step < 24, left > low || right < high {
-            step += 1
-            if left > low {
-                let t = max(t0 < 0 ? left * 1.5 : left / 1.5, low)
-                let value = w(t, excesses)
-                if value.isFinite, (value < 0) != (wLeft < 0) || value == 0 {
-                    root = value == 0 ? t : refineRoot(t, left, value, wLeft, excesses)
-                }
-                (left, wLeft) = value.isFinite ? (t, value) : (low, wLeft)
-            }
-            if root == nil, right < high {
-                let t = min(t0 < 0 ? right / 1.5 : right * 1.5, high)
-                let value = w(t, excesses)
-                if value.isFinite, (value < 0) != (wRight < 0) || value == 0 {
-                    root = value == 0 ? t : refineRoot(right, t, wRight, value, excesses)
-                }
-                (right, wRight) = value.isFinite ? (t, value) : (high, wRight)
-            }
-        }
-        guard let root else { return fit(excesses: excesses) }
-        let candidate = fit(atRoot: root, excesses)
-        let likelihood = candidate.logLikelihood(of: excesses)
-        // A maximum of the likelihood is at least as likely as the last fit on these excesses;
-        // a root that is not (a sign change in w's rounding noise near t = 0, or a worse
-        // stationary point) sends the fit to the full scan.
-        guard likelihood.isFinite, likelihood >= previous.logLikelihood(of: excesses) - 1e-9 * abs(likelihood)
-        else { return fit(excesses: excesses) }
-        let exponential = GeneralizedPareto(shape: 0, scale: mean)
-        return likelihood > exponential.logLikelihood(of: excesses) ? candidate : exponential
     }
 
     // MARK: - Root search

@@ -74,6 +74,30 @@ public struct ModelFile: Sendable, Equatable {
         self.metadata = metadata
     }
 
+    /// Every tensor and metadata key under `prefix` (`member1.`), to be merged into another
+    /// file as a namespace of its own: several models in one file.
+    public func namespaced(_ prefix: String) -> ModelFile {
+        ModelFile(
+            tensors: Dictionary(uniqueKeysWithValues: tensors.map { (prefix + $0.key, $0.value) }),
+            metadata: Dictionary(uniqueKeysWithValues: metadata.map { (prefix + $0.key, $0.value) }))
+    }
+
+    /// The entries under `prefix`, with the prefix removed: what ``namespaced(_:)`` merged in.
+    public func namespace(_ prefix: String) -> ModelFile {
+        func strip<V>(_ entries: [String: V]) -> [String: V] {
+            var out: [String: V] = [:]
+            for (key, value) in entries where key.hasPrefix(prefix) { out[String(key.dropFirst(prefix.count))] = value }
+            return out
+        }
+        return ModelFile(tensors: strip(tensors), metadata: strip(metadata))
+    }
+
+    /// Adds `other`'s tensors and metadata; `other` wins where both have a key.
+    public mutating func merge(_ other: ModelFile) {
+        tensors.merge(other.tensors) { $1 }
+        metadata.merge(other.metadata) { $1 }
+    }
+
     // MARK: Writing
 
     /// The file's bytes: tensors in name order, header padded with spaces to 8 bytes.

@@ -39,6 +39,8 @@ extension GroupConfiguration {
             min_history = \(duration(training.minHistory))
             retrain_every = \(retrain)
             epochs = \(training.epochs)
+            retrain_epochs = \(training.retrainEpochs)
+            ensemble = \(training.ensemble)
             batch = \(training.batch)
             learning_rate = \(training.learningRate)
             weight_decay = \(training.weightDecay)

@@ -72,8 +72,9 @@ struct Inspect: ParsableCommand {
             ("trained_at", meta["trained_at"] ?? "?"),
             ("version", String(model.version)),
             ("config_hash", model.configurationHash),
-            ("calibration", calibrationSummary(model.calibration)),
-            ("score tail", scoreTailSummary(model.scoreTail)),
+            ("ensemble", "\(model.members.count) member\(model.members.count == 1 ? "" : "s") (the judge averages their evidence; below, the first)"),
+            ("calibration", calibrationSummary(model.members[0].calibration)),
+            ("score tail", scoreTailSummary(model.members[0].scoreTail)),
             ("evidence", model.evidenceTail.map(evidenceSummary) ?? "not saved (a model fresh from training)"),
         ]
         if let stats = model.vae.latentStatistics {

@@ -19,8 +19,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try model.write(to: path)
         let loaded = try TrainedModel.read(from: path, configurationHash: group.modelHash)
-        #expect(loaded.vae == model.vae && loaded.scalers == model.scalers && loaded.calibration == model.calibration)
-        #expect(loaded.scoreTail == model.scoreTail && loaded.evidenceTail == model.evidenceTail)
+        // Every member of the ensemble, each with its own calibration.
+        #expect(model.members.count == group.training.ensemble && group.training.ensemble > 1)
+        #expect(loaded.members == model.members && loaded.scalers == model.scalers)
+        #expect(Set(model.members.map(\.vae.parameters)).count == model.members.count, "members share a seed")
+        #expect(loaded.evidenceTail == model.evidenceTail)
         #expect(loaded.rangeCalibration == model.rangeCalibration && loaded.version == 1 && loaded.fields == ["value"])
 
         // The restored detector needs the series' history first (without a model, so its

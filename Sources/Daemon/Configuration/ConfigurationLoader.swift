@@ -133,6 +133,8 @@ extension GroupConfiguration {
                 g.training.retrainEvery = .every(seconds: seconds)
             }
             v.int("epochs", &g.training.epochs, range: 1...100_000)
+            v.int("retrain_epochs", &g.training.retrainEpochs, range: 1...100_000)
+            v.int("ensemble", &g.training.ensemble, range: 1...16)
             v.int("batch", &g.training.batch, range: 1...65_536)
             v.double("learning_rate", &g.training.learningRate, range: 1e-9...10)
             v.double("weight_decay", &g.training.weightDecay, range: 0...10)

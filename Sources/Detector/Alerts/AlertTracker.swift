@@ -8,7 +8,9 @@
 ///   seconds of stream time have passed since the last message (so replays at any speed give
 ///   the same messages).
 /// - It resolves on the `resolveAfter`-th normal window in a row; an anomalous window in between
-///   restarts that count.
+///   restarts that count, and so does an unusual one (hysteresis: a window in the tail of normal
+///   behaviour, though not rare enough to open an episode, holds one open — a sustained anomaly
+///   whose windows hover around the threshold stays one episode).
 ///
 /// Time is the stream's (the windows' timestamps), never the wall clock.
 public struct AlertTracker: Sendable {
@@ -58,14 +60,16 @@ public struct AlertTracker: Sendable {
     ///   - isAnomalous: the judge's verdict on the window (its tail probability below the
     ///     threshold's).
     ///   - isOnset: whether its published (onset-gated) probability is below it too.
+    ///   - isUnusual: whether it lies in the tail of normal behaviour (``Verdict/isUnusual``):
+    ///     it holds an open episode open, though it does not open one.
     ///   - score: the window's score, `−log₁₀ p`.
     ///   - threshold: the threshold's, `−log₁₀ q`.
     ///   - anomalyScore: the published anomaly score, `1 − p′`.
     ///   - window: the window's span; `window.end` is its stream time.
     /// - Returns: the message to publish, if this window causes one.
     public mutating func observe(
-        isAnomalous: Bool, isOnset: Bool, score: Double, threshold: Double, anomalyScore: Double,
-        window: AlertWindow
+        isAnomalous: Bool, isOnset: Bool, isUnusual: Bool = false, score: Double, threshold: Double,
+        anomalyScore: Double, window: AlertWindow
     ) -> AlertEvent? {
         let time = window.end
         let severity = threshold > 0 ? score / threshold : score
@@ -106,7 +110,7 @@ public struct AlertTracker: Sendable {
             return message
         }
 
-        current.normalStreak += 1
+        current.normalStreak = isUnusual ? 0 : current.normalStreak + 1
         guard current.normalStreak >= configuration.resolveAfter else {
             episode = current
             return nil

@@ -83,9 +83,17 @@ public struct TrainingSettings: Sendable, Equatable {
     /// Capacity of the reservoir of recent normal windows used for training.
     public var reservoir = 4000
     /// Retraining schedule.
-    public var retrainEvery = RetrainSchedule.everyWindows(500)
-    /// Maximum training epochs (early stopping may end sooner).
+    public var retrainEvery = RetrainSchedule.everyWindows(1000)
+    /// Maximum training epochs of the first model (early stopping may end sooner).
     public var epochs = 30
+    /// Maximum epochs of a retraining, which warm-starts from the running model: it has only
+    /// the windows that arrived since to learn, and a few passes over the reservoir do that
+    /// (measured: 5 epochs score as 30 on NAB, at a sixth of the cost; docs/QUALITY.md).
+    public var retrainEpochs = 5
+    /// Networks trained per training run, each from its own seed on the same windows; the judge
+    /// averages their evidence (``Judge``). One network's verdicts depend on its seed (NAB moved
+    /// by 5 points between seeds); the mean of three varies far less and is better on average.
+    public var ensemble = 3
     /// Mini-batch size.
     public var batch = 64
     /// Adam learning rate.

@@ -12,8 +12,9 @@ import Darwin
 /// it decides (the message, the training reservoir).
 ///
 /// The stages, in order, each a piece of its own with its own tests:
-/// 1. **Model evidence** — a tail probability by the window's own evidence. With a model: its
-///    combined score (``ScoreCalibration``) against the model's training windows (``ScoreTail``).
+/// 1. **Model evidence** — a tail probability by the window's own evidence. With a model: the
+///    geometric mean over its ensemble members of each one's combined score
+///    (``ScoreCalibration``) against its training windows (``ScoreTail``).
 ///    Before the slot's first model: the ``ColdStartCheck``'s spike test.
 /// 2. **Calibration** — that evidence `e = −ln p` recalibrated against the evidence the stream has
 ///    shown on normal windows (``EvidenceTail``: one per model, one for the cold start).
@@ -79,20 +80,16 @@ public struct Judge: Sendable {
 
     /// Judges a window scored by a model.
     /// - Parameters:
-    ///   - nll: the model's raw reconstruction NLL of the window (``WindowScoring``).
-    ///   - distance: its raw latent distance.
-    ///   - model: the model that scored it.
+    ///   - modelLogTail: ``modelLogTail(nll:distance:stride:members:)`` of the window.
     ///   - beyondRange: ``RangeEvidence/logTail(newest:observed:fields:range:)`` of its newest step.
     ///   - rangeClaim: ``RangeEvidence/logClaim(fields:range:)`` of its series.
     ///   - state: the slot's learning state.
     ///   - onset: the series' ``OnsetGate`` memory.
     ///   - step: the series' step in seconds.
-    public func verdict(nll: Double, distance: Double, model: TrainedModel, beyondRange: Double, rangeClaim: Double,
+    public func verdict(modelLogTail first: Double, beyondRange: Double, rangeClaim: Double,
                         state: inout SlotState, onset: UnsafeMutablePointer<Float>, step: Double) -> Verdict {
         let range = state.range.corrected(beyondRange, logLevel: logThreshold(step: step))
         state.range.count(beyond: beyondRange < 0, logClaim: rangeClaim)
-        let first = Self.modelLogTail(reconstructionNLL: nll, latentDistance: distance, calibration: model.calibration,
-                                      tail: model.scoreTail)
         return verdict(firstStage: first, range: range, calibration: &state.model, onset: onset, step: step)
     }
 
@@ -102,13 +99,43 @@ public struct Judge: Sendable {
         verdict(firstStage: first, range: nil, calibration: &state.coldStart, onset: onset, step: step)
     }
 
-    /// Stage 1 with a model: `ln P(C ≥ c)` of the window's combined score `c` under the model's
-    /// training windows (``ScoreTail``); 0 for a score that is not a number.
+    /// Stage 1 with a model: the ensemble's consensus, `ln p̄ = mean_k ln P_k(C ≥ c_k)` — the
+    /// geometric mean of the members' tail probabilities, each the member's combined score `c_k`
+    /// (``ScoreCalibration``) against its own training windows (``ScoreTail``). A member whose
+    /// score is not a number contributes probability 1.
+    ///
+    /// The geometric mean is no longer an exact tail probability (the members' errors are
+    /// neither independent nor identical); stage 2 (``EvidenceTail``) measures what it means on
+    /// the stream, as it does for one member's. What averaging buys is that one seed's quirks —
+    /// a window one network happens to reconstruct badly — no longer decide a verdict.
+    /// - Parameters:
+    ///   - nll: the members' raw reconstruction NLLs of the window, `stride` apart.
+    ///   - distance: their raw latent distances, likewise.
+    ///   - members: the model's members, in the same order.
     @inline(__always)
-    public static func modelLogTail(reconstructionNLL nll: Double, latentDistance distance: Double,
-                                    calibration: ScoreCalibration, tail: ScoreTail) -> Double {
-        let score = calibration.score(reconstructionNLL: nll, latentDistance: distance)
-        return score.isNaN ? 0 : min(tail.logSurvival(score), 0)
+    public static func modelLogTail(nll: UnsafePointer<Float>, distance: UnsafePointer<Float>, stride: Int,
+                                    members: [TrainedModel.Member]) -> Double {
+        var sum = 0.0
+        for (m, member) in members.enumerated() {
+            let score = member.calibration.score(reconstructionNLL: Double(nll[m * stride]),
+                                                 latentDistance: Double(distance[m * stride]))
+            sum += score.isNaN ? 0 : min(member.scoreTail.logSurvival(score), 0)
+        }
+        return sum / Double(max(members.count, 1))
+    }
+
+    /// The members' mean standardised scores of a window, as an alert reports them.
+    public static func components(nll: UnsafePointer<Float>, distance: UnsafePointer<Float>, stride: Int,
+                                  members: [TrainedModel.Member]) -> ScoreCalibration.Components {
+        var reconstruction = 0.0, latent = 0.0
+        for (m, member) in members.enumerated() {
+            let parts = member.calibration.components(reconstructionNLL: Double(nll[m * stride]),
+                                                      latentDistance: Double(distance[m * stride]))
+            reconstruction += parts.reconstruction
+            latent += parts.latent
+        }
+        let M = Double(max(members.count, 1))
+        return ScoreCalibration.Components(reconstruction: reconstruction / M, latent: latent / M)
     }
 
     /// Stages 2–5 from a window's first-stage log tail probability (≤ 0): calibration (which
@@ -146,7 +173,7 @@ public struct Judge: Sendable {
         guard verdict.isAnomalous || tracker != nil else { return nil }
         var updated = tracker ?? AlertTracker(seriesKey: seriesKey(), configuration: alerts)
         let event = updated.observe(
-            isAnomalous: verdict.isAnomalous, isOnset: verdict.isOnset, score: verdict.score,
+            isAnomalous: verdict.isAnomalous, isOnset: verdict.isOnset, isUnusual: verdict.isUnusual, score: verdict.score,
             threshold: verdict.threshold, anomalyScore: verdict.anomalyScore, window: window)
         tracker = updated.episode == nil && updated.pendingAnomalous == 0 ? nil : updated
         return event
@@ -174,6 +201,12 @@ public struct Verdict: Equatable, Sendable {
 
     /// Whether the window is anomalous: `p < q`.
     public var isAnomalous: Bool { logTail < logThreshold }
+    /// Whether it lies in the tail of normal behaviour: `p` below the calibration's tail level
+    /// (``ScoreTail/defaultTailLevel``: the top 2 % of normal windows), or below `q` when that is
+    /// looser. Such a window holds an open episode open (``AlertTracker``).
+    public var isUnusual: Bool { logTail < max(Self.logTailLevel, logThreshold) }
+    /// `ln 0.02`: the tail of normal behaviour.
+    static let logTailLevel = log(1 - ScoreTail.defaultTailLevel)
     /// Whether it is an anomalous onset: `p′ < q`.
     public var isOnset: Bool { publishedLogTail < logThreshold }
     /// The score, `−log₁₀ p`.

@@ -63,8 +63,9 @@ final class ModelGroup {
         values = [Double](repeating: .nan, count: names.count)
         // WindowScoring's scratch is needed only when scoring the newest steps.
         let scratchSize = configuration.scoring.recentSteps > 0 ? B * D : 1
-        batch = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize)
-        filling = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize)
+        let members = configuration.training.ensemble
+        batch = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize, members: members)
+        filling = WindowBatch(capacity: B, windowSize: D, scratchSize: scratchSize, members: members)
         slab = WindowSlab(rowFloats: D + 2 * names.count + RangeEvidence.floats(fields: names.count)
                           + OnsetGate.memoryFloats)
         contributions = [Float](repeating: 0, count: names.count)

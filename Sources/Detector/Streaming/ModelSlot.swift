@@ -13,11 +13,13 @@ final class ModelSlot {
     var reservoirSeries: [Int32] = []
     /// The installed model, nil before the first.
     private(set) var model: TrainedModel?
-    /// Inference buffers for ``model``: scores the batches.
-    private(set) var scorer: Scorer?
-    /// A second, one-window scorer of ``model`` that explains alerts (field contributions, expected
-    /// values) on the detector's thread while ``scorer`` is scoring the next batch on the
-    /// executor's; made the first time that happens after an install.
+    /// Inference buffers for each of ``model``'s members: they score the batches.
+    private(set) var scorers: [Scorer] = []
+    /// The first member's scorer; nil before the first model.
+    var scorer: Scorer? { scorers.first }
+    /// A second, one-window scorer of ``model``'s first member that explains alerts (field
+    /// contributions, expected values) on the detector's thread while ``scorers`` are scoring the
+    /// next batch on the executor's; made the first time that happens after an install.
     var explainer: Scorer? {
         if explainerStorage == nil, let model {
             explainerStorage = Scorer(model: model.vae, capacity: 1, seed: UInt64(model.version))
@@ -87,10 +89,11 @@ final class ModelSlot {
 
     /// Swaps in `trained` with a scorer of `capacity` windows.
     func install(_ trained: TrainedModel, capacity: Int) {
-        model = trained
-        scorer = Scorer(model: trained.vae, capacity: capacity, seed: UInt64(trained.version))
-        explainerStorage = nil
+        // A checkpoint's own calibration, else the first stage's claim: a new model's claims are its own.
         judgement.model = trained.evidenceTail ?? EvidenceTail()
+        model = trained
+        scorers = trained.members.map { Scorer(model: $0.vae, capacity: capacity, seed: UInt64(trained.version)) }
+        explainerStorage = nil
         judgement.range = trained.rangeCalibration ?? RangeEvidence.Calibration()
         windowsSinceTraining = 0
         lastTrainedAt = max(trained.trainedAt, latestTime)

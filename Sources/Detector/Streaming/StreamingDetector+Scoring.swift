@@ -9,8 +9,8 @@ extension StreamingDetector {
         let n = group.filling.count
         guard n > 0 else { return }
         if !inline, let executor = scoringExecutor, let slot = onlySlot(of: group.filling, in: group),
-           let scorer = slot.scorer {
-            pipeline(group, slot: slot, scorer: scorer, executor: executor)
+           !slot.scorers.isEmpty {
+            pipeline(group, slot: slot, scorers: slot.scorers, executor: executor)
             return
         }
         finishScoring()  // scores reach the sink in order
@@ -29,9 +29,9 @@ extension StreamingDetector {
                 count += 1
             }
             let slot = group.slots[slotIndex]
-            if let scorer = slot.scorer {
+            if !slot.scorers.isEmpty {
                 normalize(group, batch, count: count)
-                ScoringWork(group: group, batch: batch, scorer: scorer, count: count).run()
+                ScoringWork(group: group, batch: batch, scorers: slot.scorers, count: count).run()
             }
             applyScores(group, batch, slot: slot, count: count)
         }
@@ -42,7 +42,7 @@ extension StreamingDetector {
     /// still being scored, handed to the executor as soon as that one is done, and the scores of
     /// that one are judged while this one is scored. So the executor's thread waits only when
     /// this one is slower, and this one only when the VAE is.
-    private func pipeline(_ group: ModelGroup, slot: ModelSlot, scorer: Scorer, executor: any ScoringExecutor) {
+    private func pipeline(_ group: ModelGroup, slot: ModelSlot, scorers: [Scorer], executor: any ScoringExecutor) {
         let next = group.filling, n = next.count
         for k in 0..<n { next.rows[k] = k }
         normalize(group, next, count: n)
@@ -50,7 +50,7 @@ extension StreamingDetector {
         if previous != nil { executor.wait() }
         swap(&group.batch, &group.filling)  // `filling` is now the group's idle or just-scored batch
         inFlight = (group, slot, n)
-        let work = ScoringWork(group: group, batch: next, scorer: scorer, count: n)
+        let work = ScoringWork(group: group, batch: next, scorers: scorers, count: n)
         executor.start { work.run() }
         if let previous {
             let scored = previous.group === group ? group.filling : previous.group.batch
@@ -93,12 +93,20 @@ extension StreamingDetector {
             var verdict = Verdict.unjudged
             var nll = Double.nan, distance = Double.nan
             if let model {
-                nll = Double(batch.nll[k])
-                distance = Double(batch.distance[k])
+                let M = model.members.count, B = batch.capacity
+                let first = Judge.modelLogTail(nll: batch.nll + k, distance: batch.distance + k, stride: B,
+                                               members: model.members)
+                // The members' mean raw scores, for the result and the alert.
+                nll = 0
+                distance = 0
+                for m in 0..<M {
+                    nll += Double(batch.nll[m * B + k]) / Double(M)
+                    distance += Double(batch.distance[m * B + k]) / Double(M)
+                }
                 let newest = k * D + (group.configuration.window - 1) * F
                 let range = group.range(states[s].row)
                 verdict = judge.verdict(
-                    nll: nll, distance: distance, model: model,
+                    modelLogTail: first,
                     beyondRange: RangeEvidence.logTail(newest: batch.inputs + newest, observed: batch.masks + newest,
                                                        fields: F, range: range),
                     rangeClaim: RangeEvidence.logClaim(fields: F, range: range),
@@ -120,7 +128,8 @@ extension StreamingDetector {
             if let event {
                 if let model {
                     alert(event, group: group, batch: batch, slot: slot, inputRow: k,
-                          parts: model.calibration.components(reconstructionNLL: nll, latentDistance: distance),
+                          parts: Judge.components(nll: batch.nll + k, distance: batch.distance + k, stride: batch.capacity,
+                                                  members: model.members),
                           nll: nll, distance: distance, series: s, fieldCount: F)
                 } else {
                     coldStartAlert(event, group: group, batch: batch, row: row, series: s)
@@ -294,18 +303,21 @@ extension StreamingDetector {
     }
 }
 
-/// The VAE passes over a batch's normalised rows: reads `inputs`/`masks`, writes `nll`/`distance`
+/// The VAE passes over a batch's normalised rows, one per ensemble member: reads
+/// `inputs`/`masks`, writes `nll`/`distance`
 /// and the scratch, and touches nothing else — so it can run on a ``ScoringExecutor``'s thread
 /// while the detector goes on ingesting into the other batch (these buffers are the executor's
 /// until it is waited on; the scorer is used by nothing else meanwhile: alerts are explained by
 /// the slot's ``ModelSlot/explainer``, and a model install first waits for the batch in flight).
 struct ScoringWork: @unchecked Sendable {
-    let scorer: Scorer
+    /// One per ensemble member, in member order.
+    let scorers: [Scorer]
     let batch: WindowBatch
     let count: Int, windowSize: Int, fields: Int, recentSteps: Int, samples: Int
 
-    init(group: ModelGroup, batch: WindowBatch, scorer: Scorer, count: Int) {
-        self.scorer = scorer
+    init(group: ModelGroup, batch: WindowBatch, scorers: [Scorer], count: Int) {
+        precondition(scorers.count <= batch.members, "more members than the batch holds scores of")
+        self.scorers = scorers
         self.batch = batch
         self.count = count
         windowSize = group.windowSize
@@ -315,8 +327,11 @@ struct ScoringWork: @unchecked Sendable {
     }
 
     func run() {
-        WindowScoring.score(scorer, batch.inputs, mask: batch.masks, count: count, windowSize: windowSize,
-                            fields: fields, recentSteps: recentSteps, samples: samples, nll: batch.nll,
-                            distance: batch.distance, scratch: batch.scratch)
+        for (m, scorer) in scorers.enumerated() {
+            WindowScoring.score(scorer, batch.inputs, mask: batch.masks, count: count, windowSize: windowSize,
+                                fields: fields, recentSteps: recentSteps, samples: samples,
+                                nll: batch.nll + m * batch.capacity, distance: batch.distance + m * batch.capacity,
+                                scratch: batch.scratch)
+        }
     }
 }

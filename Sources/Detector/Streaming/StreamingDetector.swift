@@ -267,6 +267,9 @@ public final class StreamingDetector {
         }
         var model = stored
         model.groupIndex = group
+        // The group's batches hold `training.ensemble` members' scores: a file with more
+        // members is judged by its first that many.
+        model.members = Array(model.members.prefix(max(g.configuration.training.ensemble, 1)))
         let slotIndex = model.series.map { g.slot(forNewSeries: $0) } ?? 0
         guard slotIndex < g.slots.count else { throw ModelLoadError.fieldMismatch(expected: g.fields, found: stored.fields) }
         place(model, in: g.slots[slotIndex], group: g)

@@ -13,14 +13,29 @@ public struct TrainedModel: Sendable, Equatable {
     public var series: String?
     /// The field names, in window column order.
     public var fields: [String]
-    /// The network.
-    public var vae: VAEModel
-    /// Per-series normalisation, by series key, fitted on that series' training windows.
+    /// One network of the ensemble, with the calibration of its own scores.
+    public struct Member: Sendable, Equatable {
+        /// The network.
+        public var vae: VAEModel
+        /// Raw scores → combined score, fitted on held-out windows.
+        public var calibration: ScoreCalibration
+        /// Combined score → tail probability, fitted on its training windows.
+        public var scoreTail: ScoreTail
+
+        /// A member from its parts.
+        public init(vae: VAEModel, calibration: ScoreCalibration, scoreTail: ScoreTail) {
+            self.vae = vae
+            self.calibration = calibration
+            self.scoreTail = scoreTail
+        }
+    }
+
+    /// The ensemble: networks trained on the same windows from different seeds
+    /// (`group.training.ensemble`), whose evidence the judge averages. At least one.
+    public var members: [Member]
+    /// Per-series normalisation, by series key, fitted on that series' training windows (one
+    /// for every member: they train on the same normalised windows).
     public var scalers: [String: RobustScaler]
-    /// Raw scores → combined score, fitted on held-out windows.
-    public var calibration: ScoreCalibration
-    /// Combined score → tail probability, fitted on its training windows.
-    public var scoreTail: ScoreTail
     /// The judge's online calibration as it stood when the model was saved (nil for a model
     /// fresh from training, which takes over its slot's).
     public var evidenceTail: EvidenceTail?
@@ -34,16 +49,15 @@ public struct TrainedModel: Sendable, Equatable {
     public var version: Int
     /// ``GroupConfiguration/modelHash`` of the configuration it was trained under.
     public var configurationHash: String
-    /// Mean NLL per observed point on the held-out windows.
+    /// Mean NLL per observed point on the held-out windows, averaged over the members.
     public var validationLoss: Double
     /// The running model's mean NLL per observed point on the same windows (nil: none ran).
     public var previousValidationLoss: Double?
 
     /// Creates a trained model from its parts.
     public init(
-        groupIndex: Int, group: String, series: String?, fields: [String], vae: VAEModel,
-        scalers: [String: RobustScaler], calibration: ScoreCalibration, scoreTail: ScoreTail,
-        evidenceTail: EvidenceTail? = nil, rangeCalibration: RangeEvidence.Calibration? = nil,
+        groupIndex: Int, group: String, series: String?, fields: [String], members: [Member],
+        scalers: [String: RobustScaler], evidenceTail: EvidenceTail? = nil, rangeCalibration: RangeEvidence.Calibration? = nil,
         trainingWindows: Int, trainedAt: Double, version: Int, configurationHash: String,
         validationLoss: Double, previousValidationLoss: Double?
     ) {
@@ -51,10 +65,9 @@ public struct TrainedModel: Sendable, Equatable {
         self.group = group
         self.series = series
         self.fields = fields
-        self.vae = vae
+        precondition(!members.isEmpty, "a model has at least one member")
+        self.members = members
         self.scalers = scalers
-        self.calibration = calibration
-        self.scoreTail = scoreTail
         self.evidenceTail = evidenceTail
         self.rangeCalibration = rangeCalibration
         self.trainingWindows = trainingWindows
@@ -65,13 +78,17 @@ public struct TrainedModel: Sendable, Equatable {
         self.previousValidationLoss = previousValidationLoss
     }
 
+    /// The first member's network: the one `embed`, `generate` and `inspect` show, and the one
+    /// whose shape every member shares.
+    public var vae: VAEModel { members[0].vae }
+
     /// The largest increase of the held-out loss (nats per observed point) over the running
     /// model's at which a retrained model is still swapped in.
     public static let acceptableLossIncrease = 0.5
 
     /// Why the model must not replace the running one, or nil when it may.
     public var rejectionReason: String? {
-        guard validationLoss.isFinite, vae.parameters.allSatisfy(\.isFinite) else {
+        guard validationLoss.isFinite, members.allSatisfy({ $0.vae.parameters.allSatisfy(\.isFinite) }) else {
             return "non-finite validation loss or parameters"
         }
         if let previous = previousValidationLoss, previous.isFinite,

@@ -38,9 +38,10 @@ public struct TrainingJob: Sendable {
     public var count: Int { windowSeries.count }
 
     /// Trains the model: fits each series' scaler on its windows, holds out
-    /// `training.validation` of the windows (a seeded draw), trains the VAE on the rest (from the
-    /// running model's weights when there is one), and calibrates on the held-out windows: the
-    /// raw scores' robust scales (``ScoreCalibration``), then the combined score's tail
+    /// `training.validation` of the windows (a seeded draw), trains `training.ensemble` VAEs on
+    /// the rest, each from its own seed (from the running model's member of the same rank when
+    /// there is one, for `training.retrain_epochs`), and calibrates each: the raw scores' robust
+    /// scales on the held-out windows (``ScoreCalibration``), then the combined score's tail
     /// probabilities (``ScoreTail``). Allocates freely: this is not the hot path.
     public func run() throws -> TrainedModel {
         let config = configuration
@@ -75,7 +76,7 @@ public struct TrainingJob: Sendable {
             }
         }
 
-        // 3. A seeded hold-out split.
+        // 3. A seeded hold-out split, shared by the members.
         var rng = SplitMix(seed: config.training.seed &+ UInt64(version))
         var order = Array(0..<n)
         for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
@@ -88,40 +89,11 @@ public struct TrainingJob: Sendable {
             return out
         }
 
-        // 4. Train.
+        // 4. Train the ensemble, member k from seed + k (warm-started from the running model's
+        // member k when it has one), and 5. calibrate each member.
         let vaeConfig = VAEConfig(inputSize: D, hidden: config.vae.hidden, latent: config.vae.latent,
                                   beta: Float(config.vae.beta))
-        var settings = TrainingConfig()
-        settings.epochs = config.training.epochs
-        settings.batchSize = config.training.batch
-        settings.learningRate = Float(config.training.learningRate)
-        settings.weightDecay = Float(config.training.weightDecay)
-        settings.validationFraction = Float(config.training.validation)
-        settings.seed = config.training.seed &+ UInt64(version)
-        let start: VAEModel
-        if let warm = warmStart?.vae, warm.config == vaeConfig {
-            start = warm
-        } else {
-            start = try VAEModel(config: vaeConfig, seed: config.training.seed)
-        }
-        // When the score predicts the newest steps from their context, half of the training
-        // windows hide those steps (input 0, out of the likelihood), so the encoder learns to
-        // work without them; the other half teach the decoder to produce them.
-        var trainMask = gather(trainRows, mask)
-        let recentSteps = config.scoring.recentSteps
-        if recentSteps > 0 {
-            let first = max(D - recentSteps * F, 0)
-            for r in 0..<trainRows.count where rng.next() & 1 == 0 {
-                for j in first..<D { trainMask[r * D + j] = 0 }
-            }
-        }
-        let trainer = Trainer(model: start, settings: settings)
-        _ = try trainer.fit(windows: gather(trainRows, inputs), mask: trainMask)
-        let vae = trainer.model
-
-        // 5. Calibrate: the robust scales of the raw scores on the held-out windows, the combined
-        // score's tail on every window (ScoreTail says why), all normalised as the stream
-        // normalises them (unclipped) and scored as the stream scores them.
+        // The windows as the stream normalises them (unclipped), for calibration.
         var streamInputs = [Float](repeating: 0, count: n * D)
         for w in 0..<n {
             let scaler = scalerBySeries[Int(windowSeries[w])]
@@ -130,17 +102,6 @@ public struct TrainingJob: Sendable {
                 streamInputs[w * D + j] = scaled.isFinite ? min(max(scaled, -1e6), 1e6) : 0
             }
         }
-        let scorer = Scorer(model: vae, capacity: 256)
-        let scores = WindowScoring.score(scorer, inputs: streamInputs, mask: mask, windowSize: D, fields: F,
-                                         recentSteps: recentSteps, samples: config.scoring.samples)
-        let calibration = ScoreCalibration(
-            reconstructionNLL: heldOut.map { Double(scores.nll[$0]) },
-            latentDistance: heldOut.map { Double(scores.distance[$0]) },
-            latentWeight: config.scoring.latentWeight)
-        let scoreTail = ScoreTail(fitting: (0..<n).map {
-            calibration.score(reconstructionNLL: Double(scores.nll[$0]), latentDistance: Double(scores.distance[$0]))
-        })
-
         // The swap check compares whole-window NLL per observed point, whatever the score covers,
         // on the held-out windows as trained on (clipped).
         let observed = heldOut.reduce(0.0) { sum, r in sum + Double(mask[(r * D)..<((r + 1) * D)].reduce(0, +)) }
@@ -150,15 +111,66 @@ public struct TrainingJob: Sendable {
                                           mask: heldOutMask, windowSize: D, fields: F, recentSteps: 0).nll
             return nll.reduce(0.0) { $0 + Double($1) } / max(observed, 1)
         }
-        let validationLoss = loss(vae)
-        var previousLoss: Double?
-        if let warm = warmStart?.vae, warm.config == vaeConfig { previousLoss = loss(warm) }
+        let trainInputs = gather(trainRows, inputs), trainMaskBase = gather(trainRows, mask)
+        let recentSteps = config.scoring.recentSteps
+        var members: [TrainedModel.Member] = []
+        var losses: [Double] = [], previousLosses: [Double] = []
+        for k in 0..<max(config.training.ensemble, 1) {
+            let seed = config.training.seed &+ UInt64(version) &+ UInt64(k) &* 0x9E37_79B9
+            var settings = TrainingConfig()
+            settings.epochs = config.training.epochs
+            settings.batchSize = config.training.batch
+            settings.learningRate = Float(config.training.learningRate)
+            settings.weightDecay = Float(config.training.weightDecay)
+            settings.validationFraction = Float(config.training.validation)
+            settings.seed = seed
+            let warm = warmStart.flatMap { k < $0.members.count ? $0.members[k].vae : nil }
+            let start: VAEModel
+            if let warm, warm.config == vaeConfig {
+                start = warm
+                settings.epochs = config.training.retrainEpochs
+                previousLosses.append(loss(warm))
+            } else {
+                start = try VAEModel(config: vaeConfig, seed: config.training.seed &+ UInt64(k) &* 0x9E37_79B9)
+            }
+            // When the score predicts the newest steps from their context, half of the training
+            // windows hide those steps (input 0, out of the likelihood), so the encoder learns to
+            // work without them; the other half teach the decoder to produce them.
+            var trainMask = trainMaskBase
+            if recentSteps > 0 {
+                var draws = SplitMix(seed: seed)
+                let first = max(D - recentSteps * F, 0)
+                for r in 0..<trainRows.count where draws.next() & 1 == 0 {
+                    for j in first..<D { trainMask[r * D + j] = 0 }
+                }
+            }
+            let trainer = Trainer(model: start, settings: settings)
+            _ = try trainer.fit(windows: trainInputs, mask: trainMask)
+            let vae = trainer.model
+            // The robust scales of the raw scores on the held-out windows, the combined score's
+            // tail on every window (ScoreTail says why), scored as the stream scores them.
+            let scores = WindowScoring.score(Scorer(model: vae, capacity: 256), inputs: streamInputs, mask: mask,
+                                             windowSize: D, fields: F, recentSteps: recentSteps,
+                                             samples: config.scoring.samples)
+            let calibration = ScoreCalibration(
+                reconstructionNLL: heldOut.map { Double(scores.nll[$0]) },
+                latentDistance: heldOut.map { Double(scores.distance[$0]) },
+                latentWeight: config.scoring.latentWeight)
+            let scoreTail = ScoreTail(fitting: (0..<n).map {
+                calibration.score(reconstructionNLL: Double(scores.nll[$0]), latentDistance: Double(scores.distance[$0]))
+            })
+            members.append(TrainedModel.Member(vae: vae, calibration: calibration, scoreTail: scoreTail))
+            losses.append(loss(vae))
+        }
+        let validationLoss = losses.reduce(0, +) / Double(losses.count)
+        // The running model's loss, over the members it had (nil when none warm-started).
+        let previousLoss = previousLosses.isEmpty ? nil : previousLosses.reduce(0, +) / Double(previousLosses.count)
 
         var scalers: [String: RobustScaler] = [:]
         for (s, key) in seriesKeys.enumerated() { scalers[key] = scalerBySeries[s] }
         return TrainedModel(
-            groupIndex: groupIndex, group: config.name, series: series, fields: fields, vae: vae,
-            scalers: scalers, calibration: calibration, scoreTail: scoreTail,
+            groupIndex: groupIndex, group: config.name, series: series, fields: fields, members: members,
+            scalers: scalers,
             trainingWindows: n, trainedAt: trainedAt, version: version, configurationHash: config.modelHash,
             validationLoss: validationLoss, previousValidationLoss: previousLoss)
     }

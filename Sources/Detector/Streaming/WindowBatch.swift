@@ -29,8 +29,11 @@ final class WindowBatch: @unchecked Sendable {
     // Scoring buffers.
     /// Normalised inputs and their masks, (capacity, windowSize): row k is window `rows[k]`.
     let inputs: UnsafeMutablePointer<Float>, masks: UnsafeMutablePointer<Float>
-    /// Scores of the normalised rows, (capacity).
+    /// Scores of the normalised rows, (members, capacity): member m's score of row k is at
+    /// `m * capacity + k`.
     let nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>
+    /// Ensemble members the score buffers hold.
+    let members: Int
     /// Scratch of ``WindowScoring`` (three (capacity, windowSize) buffers when scoring the newest steps).
     let scratch: WindowScoring.Scratch
     /// The windows being scored, in input row order (all of one model slot).
@@ -40,9 +43,12 @@ final class WindowBatch: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Float>
     private let storageCount: Int  // floats in `storage`
 
-    /// - Parameter scratchSize: floats per ``WindowScoring/Scratch`` buffer (see there).
-    init(capacity: Int, windowSize: Int, scratchSize: Int) {
+    /// - Parameters:
+    ///   - scratchSize: floats per ``WindowScoring/Scratch`` buffer (see there).
+    ///   - members: ensemble members scored per window.
+    init(capacity: Int, windowSize: Int, scratchSize: Int, members: Int = 1) {
         self.capacity = capacity
+        self.members = max(members, 1)
         self.windowSize = windowSize
         values = [Float](repeating: 0, count: capacity * windowSize)
         observed = values
@@ -53,15 +59,16 @@ final class WindowBatch: @unchecked Sendable {
         rows = series
         pending = [Bool](repeating: false, count: capacity)
         let (B, D) = (capacity, windowSize)
-        let total = 2 * B * D + 2 * B + 3 * scratchSize
+        let M = self.members
+        let total = 2 * B * D + 2 * B * M + 3 * scratchSize
         storage = .allocate(capacity: total)
         storageCount = total
         storage.initialize(repeating: 0, count: total)
         inputs = storage
         masks = inputs + B * D
         nll = masks + B * D
-        distance = nll + B
-        let scratchBase = distance + B
+        distance = nll + B * M
+        let scratchBase = distance + B * M
         scratch = .init(mean: scratchBase, sigma: scratchBase + scratchSize, hidden: scratchBase + 2 * scratchSize)
     }
 

@@ -17,6 +17,7 @@ extension GroupConfiguration {
         case .never: string("never")
         case .everyWindows(let n): string("\(n) windows")
         case .every(let seconds): duration(seconds)
+        case .whicheverFirst(let seconds, let windows): string("\(duration(seconds).dropFirst().dropLast()) or \(windows) windows")
         }
         return """
             [[group]]
@@ -39,7 +40,7 @@ extension GroupConfiguration {
             min_history = \(duration(training.minHistory))
             retrain_every = \(retrain)
             epochs = \(training.epochs)
-            retrain_epochs = \(training.retrainEpochs)
+            retrain_passes = \(training.retrainPasses)
             ensemble = \(training.ensemble)
             batch = \(training.batch)
             learning_rate = \(training.learningRate)

@@ -123,17 +123,23 @@ extension GroupConfiguration {
             v.custom("retrain_every") { value, problem in
                 guard let text = value.string else { return problem("expected a string") }
                 if text == "never" { g.training.retrainEvery = .never; return }
+                let parts = text.components(separatedBy: " or ")
+                if parts.count == 2, let seconds = parseDuration(parts[0]), parts[1].hasSuffix("windows"),
+                   let n = Int(parts[1].dropLast("windows".count).trimmingSpaces()), n > 0 {
+                    g.training.retrainEvery = .whicheverFirst(seconds: seconds, windows: n)
+                    return
+                }
                 if text.hasSuffix("windows"), let n = Int(text.dropLast("windows".count).trimmingSpaces()), n > 0 {
                     g.training.retrainEvery = .everyWindows(n)
                     return
                 }
                 guard let seconds = parseDuration(text) else {
-                    return problem("expected a duration (\"1h\"), a window count (\"5000 windows\") or \"never\"")
+                    return problem("expected a duration (\"1h\"), a window count (\"5000 windows\"), both (\"1d or 1000 windows\") or \"never\"")
                 }
                 g.training.retrainEvery = .every(seconds: seconds)
             }
             v.int("epochs", &g.training.epochs, range: 1...100_000)
-            v.int("retrain_epochs", &g.training.retrainEpochs, range: 1...100_000)
+            v.int("retrain_passes", &g.training.retrainPasses, range: 1...100_000)
             v.int("ensemble", &g.training.ensemble, range: 1...16)
             v.int("batch", &g.training.batch, range: 1...65_536)
             v.double("learning_rate", &g.training.learningRate, range: 1e-9...10)

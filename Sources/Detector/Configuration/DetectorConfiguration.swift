@@ -68,6 +68,10 @@ public enum RetrainSchedule: Sendable, Equatable {
     case every(seconds: Double)
     /// Retrain after this many new windows.
     case everyWindows(Int)
+    /// Retrain after this many seconds of stream time or this many new windows, whichever
+    /// comes first: a slow series is retrained daily, a fast one before its reservoir turns
+    /// over.
+    case whicheverFirst(seconds: Double, windows: Int)
 }
 
 /// The `[group.training]` table.
@@ -82,14 +86,21 @@ public struct TrainingSettings: Sendable, Equatable {
     public var minHistory = 86_400.0
     /// Capacity of the reservoir of recent normal windows used for training.
     public var reservoir = 4000
-    /// Retraining schedule.
-    public var retrainEvery = RetrainSchedule.everyWindows(1000)
+    /// Retraining schedule: daily, or every 1,000 windows when those come sooner. A model goes
+    /// stale as a series drifts, and a stale model takes the drift for anomalies (an hourly
+    /// series with a trend, retrained every 1,000 windows — 41 days — alerted on it); a
+    /// retraining costs in proportion to the windows it has to learn (``retrainPasses``), so
+    /// retraining often is not dearer.
+    public var retrainEvery = RetrainSchedule.whicheverFirst(seconds: 86_400, windows: 1000)
     /// Maximum training epochs of the first model (early stopping may end sooner).
     public var epochs = 30
-    /// Maximum epochs of a retraining, which warm-starts from the running model: it has only
-    /// the windows that arrived since to learn, and a few passes over the reservoir do that
-    /// (measured: 5 epochs score as 30 on NAB, at a sixth of the cost; docs/QUALITY.md).
-    public var retrainEpochs = 5
+    /// Training passes per new window in a retraining, which warm-starts from the running
+    /// model: it has only the windows that arrived since to learn. It trains for 5 epochs on a
+    /// random sample of the reservoir a fifth of this times the new windows (all of it when that
+    /// is more), so training costs the same per window whatever the schedule, and old windows
+    /// are rehearsed with the new. 20 passes cost a sixth of retraining for 30 epochs and scored
+    /// the same on NAB (docs/QUALITY.md).
+    public var retrainPasses = 20
     /// Networks trained per training run, each from its own seed on the same windows; the judge
     /// averages their evidence (``Judge``). One network's verdicts depend on its seed (NAB moved
     /// by 5 points between seeds); the mean of three varies far less and is better on average.

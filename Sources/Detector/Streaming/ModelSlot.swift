@@ -84,6 +84,8 @@ final class ModelSlot {
         case .never: return false
         case .everyWindows(let n): return windowsSinceTraining >= n
         case .every(let seconds): return latestTime - lastTrainedAt >= seconds
+        case .whicheverFirst(let seconds, let windows):
+            return latestTime - lastTrainedAt >= seconds || windowsSinceTraining >= windows
         }
     }
 

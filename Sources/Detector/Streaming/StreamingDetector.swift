@@ -196,11 +196,13 @@ public final class StreamingDetector {
                     keys.append(index.key(of: Int(id)))
                     return Int32(keys.count - 1)
                 }
-                return TrainingJob(
+                var job = TrainingJob(
                     groupIndex: group.index, slotIndex: slotIndex, configuration: group.configuration,
                     fields: group.fields, windows: snapshot.values, mask: snapshot.mask, windowSeries: windowSeries,
                     seriesKeys: keys, series: slot.series, warmStart: slot.checkpoint, version: slot.issuedVersion,
                     trainedAt: slot.latestTime)
+                job.newWindows = slot.windowsSinceTraining
+                return job
             }
         }
         return nil

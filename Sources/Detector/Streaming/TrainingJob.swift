@@ -33,6 +33,9 @@ public struct TrainingJob: Sendable {
     public let version: Int
     /// Stream time of the newest window.
     public let trainedAt: Double
+    /// Windows the slot judged since its running model was installed: what a retraining has to
+    /// learn (``TrainingSettings/retrainPasses``).
+    public var newWindows = 0
 
     /// Number of windows.
     public var count: Int { windowSeries.count }
@@ -126,9 +129,12 @@ public struct TrainingJob: Sendable {
             settings.seed = seed
             let warm = warmStart.flatMap { k < $0.members.count ? $0.members[k].vae : nil }
             let start: VAEModel
+            var rows = trainRows.count
             if let warm, warm.config == vaeConfig {
                 start = warm
-                settings.epochs = config.training.retrainEpochs
+                settings.epochs = Self.retrainEpochs
+                rows = min(trainRows.count, max(config.training.batch,
+                                                config.training.retrainPasses * max(newWindows, 1) / Self.retrainEpochs))
                 previousLosses.append(loss(warm))
             } else {
                 start = try VAEModel(config: vaeConfig, seed: config.training.seed &+ UInt64(k) &* 0x9E37_79B9)
@@ -145,7 +151,23 @@ public struct TrainingJob: Sendable {
                 }
             }
             let trainer = Trainer(model: start, settings: settings)
-            _ = try trainer.fit(windows: trainInputs, mask: trainMask)
+            if rows < trainRows.count {
+                // A retraining's sample of the reservoir: its own seeded draw of `rows` windows.
+                var draws = SplitMix(seed: seed ^ 0x5EED)
+                var picked = Array(0..<trainRows.count)
+                for i in 0..<rows { picked.swapAt(i, i + Int(draws.next() % UInt64(picked.count - i))) }
+                let sample = picked.prefix(rows).sorted()
+                var x = [Float](), m = [Float]()
+                x.reserveCapacity(rows * D)
+                m.reserveCapacity(rows * D)
+                for r in sample {
+                    x += trainInputs[(r * D)..<((r + 1) * D)]
+                    m += trainMask[(r * D)..<((r + 1) * D)]
+                }
+                _ = try trainer.fit(windows: x, mask: m)
+            } else {
+                _ = try trainer.fit(windows: trainInputs, mask: trainMask)
+            }
             let vae = trainer.model
             // The robust scales of the raw scores on the held-out windows, the combined score's
             // tail on every window (ScoreTail says why), scored as the stream scores them.
@@ -174,6 +196,11 @@ public struct TrainingJob: Sendable {
             trainingWindows: n, trainedAt: trainedAt, version: version, configurationHash: config.modelHash,
             validationLoss: validationLoss, previousValidationLoss: previousLoss)
     }
+}
+
+extension TrainingJob {
+    /// Epochs of a retraining, over its sample of the reservoir.
+    static let retrainEpochs = 5
 }
 
 /// splitmix64: the hold-out draw's generator (the VAE's own generator is internal to it).

@@ -9,7 +9,7 @@
 ///   tail probabilities), ``EvidenceTail`` (online calibration, on a ``GeneralizedPareto`` fit),
 ///   ``FalseAlarmRate`` (the threshold), ``OnsetGate`` (the published score).
 /// - `Alerts/`: ``AlertTracker`` (the SPEC §4 episodes) and ``AlertJSONEncoder``.
-/// - `Input/`: ``CSVReader`` → ``CSVTable`` for `anomalyd detect`, and ``TimestampParser``.
-/// - `Evaluation/`: ``NABScorer`` (NAB's three profiles and threshold sweep),
-///   ``EventMetrics`` and ``PointwiseMetrics`` (SKAB's F1).
+///
+/// No file format but the model file: CSV input, labels, evaluation and plots are the `Offline`
+/// module's.
 public enum DetectorModule {}

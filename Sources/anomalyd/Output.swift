@@ -24,3 +24,14 @@ func runReportingFailure(_ name: String, _ body: () throws -> Void) throws {
         throw ExitCode.failure
     }
 }
+
+/// Writes a command's output text to the file at `path`, or to stdout without one.
+func writeOutput(_ text: String, to path: String?) throws {
+    guard let path else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return
+    }
+    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+        throw CommandFailure("cannot write \(path)")
+    }
+}

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Detector
 import Foundation
+import Offline
 import ZeroMQ
 
 /// `anomalyd replay`: publish a CSV file's rows as JSON records to a daemon (SPEC §6) — the
@@ -60,20 +60,13 @@ struct Replay: ParsableCommand {
         // PUB drops everything sent before the subscription reaches it (the zguide's slow joiner).
         Thread.sleep(forTimeInterval: 0.5)
 
-        let fieldsPrefix = ",\"fields\":{"
-        let quotedSeries = jsonString(name)
-        let names = table.fieldNames.map(jsonString)
+        let records = RecordLines(table, series: name)
         let start = Date()
         var sent = 0
         let rowsPerMessage = rate == 0 ? 100 : max(1, min(100, Int(rate / 100)))
         var payload = ""
         for row in 0..<table.rowCount {
-            var line = "{\"series\":\(quotedSeries),\"ts\":\(table.timestamps[row])" + fieldsPrefix
-            for (index, value) in table.row(row).enumerated() {
-                if index > 0 { line += "," }
-                line += names[index] + ":" + (value.isFinite ? "\(value)" : "null")
-            }
-            payload += line + "}}\n"
+            payload += records.line(row) + "\n"
             if (row + 1) % rowsPerMessage == 0 || row == table.rowCount - 1 {
                 do {
                     _ = try socket.send([Array(topic.utf8), Array(payload.utf8)])
@@ -90,21 +83,4 @@ struct Replay: ParsableCommand {
         }
         printError("anomalyd replay: sent \(sent) rows of \(name) to \(connect)")
     }
-}
-
-/// A JSON string literal with the escapes RFC 8259 requires.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }

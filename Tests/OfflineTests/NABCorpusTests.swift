@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Detector
+@testable import Offline
 
 /// The shared data directory: `../shared/data` next to the repository root (CI), or one level
 /// further up for a working copy under `wt/`. The data is part of the test environment: a test that

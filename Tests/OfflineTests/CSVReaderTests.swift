@@ -1,5 +1,5 @@
 import Testing
-@testable import Detector
+@testable import Offline
 
 @Test func readsNABStyleCommaSeparatedFilesWithCRLF() throws {
     let table = try CSVReader().parse("timestamp,value\r\n2014-04-01 00:00:00,20.5\r\n2014-04-01 00:05:00,21\r\n")

@@ -1,18 +1,30 @@
-import Detector
-import Foundation
+import Foundation  // String(format:)
 
 /// A hand-written SVG of one results file: the first field (top panel, with labelled windows or
 /// labelled points shaded and alert rows marked), and the anomaly score with the threshold at 0.5
 /// (bottom panel; the score is 0.5 exactly at the live threshold).
-struct ResultsPlot {
-    let title: String
-    let table: CSVTable
-    let windows: [LabelledWindow]
-    let pointLabels: [Bool]?
+public struct ResultsPlot {
+    /// The heading (the file's name).
+    public let title: String
+    /// A results table: timestamps, fields, `anomaly_score`, `alert`.
+    public let table: CSVTable
+    /// Labelled windows to shade (NAB).
+    public let windows: [LabelledWindow]
+    /// Labelled points to shade, one per row (SKAB), or nil.
+    public let pointLabels: [Bool]?
+
+    /// A plot of `table` with its labels.
+    public init(title: String, table: CSVTable, windows: [LabelledWindow], pointLabels: [Bool]?) {
+        self.title = title
+        self.table = table
+        self.windows = windows
+        self.pointLabels = pointLabels
+    }
 
     private let width = 1200.0, panel = 220.0, margin = 40.0
 
-    func svg() -> String {
+    /// The SVG document.
+    public func svg() -> String {
         let n = table.rowCount
         guard n > 1 else { return "<svg xmlns=\"http://www.w3.org/2000/svg\"/>" }
         let t0 = table.timestamps[0], t1 = table.timestamps[n - 1]

@@ -3,7 +3,8 @@ import Foundation
 import Offline
 
 /// `anomalyd evaluate`: scores a directory of `anomalyd detect` results against labels — NAB's
-/// three profiles with event-wise precision/recall/F1 from the `alert` column
+/// three profiles, each top-level category's raw points at the profile's corpus-wide threshold
+/// (as NAB reports categories) and event-wise precision/recall/F1 from the `alert` column
 /// (``NABEvaluation``), or (with `--labels-column`) SKAB's point-wise F1 (``PointwiseMetrics``)
 /// — and optionally plots one results file (``ResultsPlot``).
 struct Evaluate: ParsableCommand {

@@ -1,10 +1,14 @@
 import Foundation  // String(format:)
 
 /// Results tables scored against NAB labels: NAB's three profiles at their corpus-wide optimal
-/// thresholds, and event-wise precision/recall/F1 of the `alert` column — `anomalyd evaluate`.
+/// thresholds, each top-level category's raw score at those thresholds, and event-wise
+/// precision/recall/F1 of the `alert` column — `anomalyd evaluate`.
 public struct NABEvaluation: Sendable {
     /// One result per profile (standard, reward_low_FP, reward_low_FN).
     public var results: [NABResult]
+    /// Per profile, in the order of ``results``, each top-level category's raw score at that
+    /// profile's corpus-wide threshold.
+    public var categories: [[NABCategoryScore]]
     /// Event-wise precision/recall/F1 of the `alert` column after the probationary period.
     public var events: EventMetrics
     /// Files scored.
@@ -35,6 +39,7 @@ public struct NABEvaluation: Sendable {
         }
         guard !files.isEmpty else { throw CSVError(line: 0, message: "no results file matches a label key") }
         results = NABScorer.evaluate(files)
+        categories = results.map { NABCategoryScore.categories(of: files, at: $0) }
         self.events = events
         self.files = files.count
         self.unlabelled = unlabelled
@@ -46,6 +51,10 @@ public struct NABEvaluation: Sendable {
             "nab.\(result.profile.name) \(String(format: "%.2f", result.normalizedScore)) score"
                 + " (threshold \(String(format: "%.4f", result.best.threshold)), TP \(result.best.truePositives),"
                 + " FP \(result.best.falsePositives), FN \(result.best.falseNegatives))"
+        }
+        for category in categories.joined() {
+            lines.append("nab.\(category.profile.name).\(category.category) \(String(format: "%.2f", category.raw)) points"
+                + " (null \(String(format: "%.2f", category.null)), perfect \(String(format: "%.2f", category.perfect)))")
         }
         lines.append("nab.files \(files) files")
         lines.append("events.precision \(String(format: "%.4f", events.precision)) ratio")

@@ -11,7 +11,9 @@ struct Replay: ParsableCommand {
         discussion: """
             Each row becomes {"series":S,"ts":T,"fields":{...}} with the file's own timestamps, so the \
             daemon sees the series as it was recorded, only faster. --rate paces the rows; 0 sends as \
-            fast as the socket takes them.
+            fast as the socket takes them. Nothing is sent until the daemon has accepted the connection: \
+            without that within --connect-timeout, or when the connection closes part-way, replay \
+            exits 1 saying so.
             """)
 
     @Argument(help: "CSV file: a header, a `timestamp` or `datetime` column, numeric fields.")
@@ -37,18 +39,20 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var curve: CurveClientOptions
 
+    @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the daemon to accept the connection.")
+    var connectTimeout: Double = 5
+
     func validate() throws {
         guard rate >= 0 else { throw ValidationError("--rate must be ≥ 0") }
+        guard connectTimeout > 0 && connectTimeout.isFinite else { throw ValidationError("--connect-timeout must be > 0") }
     }
 
     func run() throws {
-        let table: CSVTable
-        do {
-            table = try CSVReader(fields: fields, exclude: exclude).read(contentsOf: data)
-        } catch {
-            printError("anomalyd replay: \(data): \(error)")
-            throw ExitCode.failure
-        }
+        try runReportingFailure("replay") { try replay() }
+    }
+
+    private func replay() throws {
+        let table = try CSVReader(fields: fields, exclude: exclude).read(contentsOf: data)
         let name = series ?? URL(fileURLWithPath: data).deletingPathExtension().lastPathComponent
         let context = try Context()
         let stop = SignalStop(context: context)
@@ -56,7 +60,22 @@ struct Replay: ParsableCommand {
         let socket = try context.socket(.pub)
         defer { socket.close(linger: .seconds(5)) }
         try curve.apply(to: socket)
+        // Queue only to a completed connection, and watch for it: a PUB socket otherwise drops
+        // every message while nobody is there and reports nothing.
+        try socket.set(.immediate, to: true)
+        let monitor = try socket.monitor(events: [.handshakeSucceeded, .handshakeFailed, .disconnected])
+        defer { monitor.close() }
         try socket.connect(connect)
+        let handshake = try monitor.waitForEvent(
+            [.handshakeSucceeded, .handshakeFailedNoDetail, .handshakeFailedProtocol, .handshakeFailedAuth],
+            timeout: .milliseconds(Int64(connectTimeout * 1000)))
+        guard let handshake else {
+            throw CommandFailure("nothing accepted a connection at \(connect) within \(connectTimeout) s"
+                + " (is the daemon running, with input.bind there?)")
+        }
+        guard handshake.kind == .handshakeSucceeded else {
+            throw CommandFailure("\(connect) refused the connection's handshake (\(handshake.kind)): check the CURVE keys")
+        }
         // PUB drops everything sent before the subscription reaches it (the zguide's slow joiner).
         Thread.sleep(forTimeInterval: 0.5)
 
@@ -72,6 +91,9 @@ struct Replay: ParsableCommand {
                     _ = try socket.send([Array(topic.utf8), Array(payload.utf8)])
                 } catch let error as ZMQError where error.isContextTerminated || error.isInterrupted {
                     break
+                }
+                if try monitor.nextEvent(timeout: .zero)?.kind == .disconnected {
+                    throw CommandFailure("the connection to \(connect) closed after \(sent) of \(table.rowCount) rows")
                 }
                 payload = ""
                 sent = row + 1

@@ -29,7 +29,7 @@ struct Run: AsyncParsableCommand {
 
         let configuration: Configuration
         do {
-            configuration = try config.map { try Configuration.load(contentsOf: $0) } ?? Configuration()
+            configuration = try config.map { try Configuration.load(contentsOf: $0) } ?? Configuration.builtInDefaults()
         } catch let error as ConfigurationError {
             printError(error.description)
             throw ExitCode.failure

@@ -23,6 +23,10 @@ struct Tail: ParsableCommand {
     @OptionGroup var curve: CurveClientOptions
 
     func run() throws {
+        try runReportingFailure("tail") { try tail() }
+    }
+
+    private func tail() throws {
         let context = try Context()
         let stop = SignalStop(context: context)
         defer { withExtendedLifetime(stop) {} }

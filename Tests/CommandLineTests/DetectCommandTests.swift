@@ -139,5 +139,7 @@ func testConfig(name: String, window: Int, hidden: Int, latent: Int) -> String {
         }
         let svg = try String(contentsOfFile: directory.path("p.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
+        for id in ["time-axis", "value-axis", "score-axis", "legend"] { #expect(svg.contains("<g id=\"\(id)\">"), "\(id)") }
+        #expect(svg.contains(">time (UTC)</text>"))
     }
 }

@@ -98,6 +98,13 @@ import Testing
         #expect(metricValue(metrics, "anomalyd_records_received_total") == Double(2 * 400))
         // Every window of both series from the training run on is scored once it is full.
         #expect(metricValue(metrics, "anomalyd_windows_scored_total") == Double(2 * (400 - 19)))
+        // Every batch the model scored was timed, on the work loop and on the scoring thread alike:
+        // at least one batch, at most one per window the model saw (2 × 281 after training).
+        let batches = try #require(metricValue(metrics, "anomalyd_scoring_seconds_count"), "\(metrics)")
+        let seconds = try #require(metricValue(metrics, "anomalyd_scoring_seconds_sum"))
+        #expect(batches >= 1 && batches <= Double(2 * (400 - 119)), "\(batches) batches")
+        #expect(seconds > 0 && seconds < 30, "\(seconds) s")
+        #expect(metricValue(metrics, #"anomalyd_scoring_seconds_bucket{le="+Inf"}"#) == batches)
         #expect(daemon.log.contains("stopped"))
     }
 }

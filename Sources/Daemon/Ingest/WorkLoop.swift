@@ -81,6 +81,7 @@ final class WorkLoop {
         detector = Self.detector(for: configuration)
         detector.sink = publisher
         detector.scoringExecutor = scoring
+        detector.scoringObserver = metrics
         let stale = store.removeStaleTemporaryFiles()
         if !stale.isEmpty {
             logger.notice("removed the temporary files of unfinished model writes", metadata: ["files": "\(stale)"])
@@ -365,6 +366,7 @@ final class WorkLoop {
                 detector = Self.detector(for: new)
                 detector.sink = publisher
                 detector.scoringExecutor = scoring
+                detector.scoringObserver = metrics
                 savedVersions = [:]
                 loadModels()
             }

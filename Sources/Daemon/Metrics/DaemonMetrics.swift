@@ -1,6 +1,7 @@
-import Records
 import Atomics
+import Detector
 import Prometheus
+import Records
 
 /// The daemon's Prometheus metrics (SPEC §8), every name prefixed `anomalyd_`, in one
 /// ``PrometheusCollectorRegistry`` that the metrics listener renders at `GET /metrics`.
@@ -12,7 +13,7 @@ import Prometheus
 ///
 /// One instance per process, shared by reference between the ingest loop, the trainer and the
 /// HTTP listener.
-public final class DaemonMetrics: Sendable {
+public final class DaemonMetrics: ScoringObserver {
     /// The namespace of every metric name: each one starts `anomalyd_`.
     public static let namespace = "anomalyd"
 
@@ -37,7 +38,8 @@ public final class DaemonMetrics: Sendable {
     public let modelsTrained: [Counter]
     /// `model_training_seconds`: wall time of one training run, whatever its result.
     public let modelTrainingSeconds: DurationHistogram
-    /// `scoring_seconds`: time to score one window (or one batch, divided by its size).
+    /// `scoring_seconds`: the VAE scoring of one batch of windows (up to 256), timed on the thread
+    /// that ran it — the work loop or the scoring thread; ``windowsScored`` counts the windows.
     public let scoringSeconds: DurationHistogram
     /// `record_to_alert_seconds`: from receipt of the record that completed a window to the
     /// alert it caused being handed to the publishing socket.
@@ -93,7 +95,7 @@ public final class DaemonMetrics: Sendable {
             descriptor: named("model_training", unit: "seconds", help: "Wall time of one model training run."),
             buckets: Self.trainingBuckets)
         scoringSeconds = registry.makeDurationHistogram(
-            descriptor: named("scoring", unit: "seconds", help: "Time to score one window."),
+            descriptor: named("scoring", unit: "seconds", help: "VAE scoring time of one batch of windows."),
             buckets: Self.scoringBuckets)
         recordToAlertSeconds = registry.makeDurationHistogram(
             descriptor: named(
@@ -137,6 +139,12 @@ public final class DaemonMetrics: Sendable {
     public func modelTrained(_ result: TrainingResult, duration: Duration) {
         modelsTrained[result.rawValue].increment()
         modelTrainingSeconds.record(duration)
+    }
+
+    /// Records one batch's VAE scoring in `scoring_seconds` (the ``Detector/ScoringObserver`` the
+    /// work loop gives its detector): a histogram observation, from whichever thread scored it.
+    public func scored(batchOf windows: Int, in duration: Duration) {
+        scoringSeconds.record(duration)
     }
 
     /// Whether the daemon is ready (SPEC §9: sockets bound, saved models loaded); `/readyz` reads it.

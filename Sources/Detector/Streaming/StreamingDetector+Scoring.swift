@@ -31,7 +31,7 @@ extension StreamingDetector {
             let slot = group.slots[slotIndex]
             if let scorer = slot.scorer {
                 normalize(group, batch, count: count)
-                ScoringWork(group: group, batch: batch, scorer: scorer, count: count).run()
+                ScoringWork(group: group, batch: batch, scorer: scorer, count: count, observer: scoringObserver).run()
             }
             applyScores(group, batch, slot: slot, count: count)
         }
@@ -50,7 +50,7 @@ extension StreamingDetector {
         if previous != nil { executor.wait() }
         swap(&group.batch, &group.filling)  // `filling` is now the group's idle or just-scored batch
         inFlight = (group, slot, n)
-        let work = ScoringWork(group: group, batch: next, scorer: scorer, count: n)
+        let work = ScoringWork(group: group, batch: next, scorer: scorer, count: n, observer: scoringObserver)
         executor.start { work.run() }
         if let previous {
             let scored = previous.group === group ? group.filling : previous.group.batch
@@ -303,9 +303,11 @@ struct ScoringWork: @unchecked Sendable {
     let scorer: Scorer
     let batch: WindowBatch
     let count: Int, windowSize: Int, fields: Int, recentSteps: Int, samples: Int
+    let observer: (any ScoringObserver)?
 
-    init(group: ModelGroup, batch: WindowBatch, scorer: Scorer, count: Int) {
+    init(group: ModelGroup, batch: WindowBatch, scorer: Scorer, count: Int, observer: (any ScoringObserver)?) {
         self.scorer = scorer
+        self.observer = observer
         self.batch = batch
         self.count = count
         windowSize = group.windowSize
@@ -315,8 +317,10 @@ struct ScoringWork: @unchecked Sendable {
     }
 
     func run() {
+        let start = observer == nil ? nil : ContinuousClock.now
         WindowScoring.score(scorer, batch.inputs, mask: batch.masks, count: count, windowSize: windowSize,
                             fields: fields, recentSteps: recentSteps, samples: samples, nll: batch.nll,
                             distance: batch.distance, scratch: batch.scratch)
+        if let observer, let start { observer.scored(batchOf: count, in: ContinuousClock.now - start) }
     }
 }

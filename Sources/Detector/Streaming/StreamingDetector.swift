@@ -32,6 +32,8 @@ public final class StreamingDetector {
     public var scoringExecutor: (any ScoringExecutor)? {
         willSet { finishScoring() }  // the batch in flight is the old executor's
     }
+    /// Told the duration of every batch's VAE scoring (the daemon's `scoring_seconds`); nil: not timed.
+    public var scoringObserver: (any ScoringObserver)?
     /// Host name put in alerts.
     public var host = ""
 

@@ -1,6 +1,6 @@
 /// The offline tools around the streaming detector: files in, files out. Driven by the command
 /// line (`anomalyd detect`, `evaluate`, `train`, `score`, `embed`, `generate`, `tune`, `replay`);
-/// the daemon never imports it (SPEC §2).
+/// the daemon never imports it (docs/ARCHITECTURE.md).
 ///
 /// - `Input/`: ``CSVReader`` → ``CSVTable`` (with ``TimestampParser``), ``NamedTable`` for
 ///   results directories.

@@ -59,7 +59,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A safetensors file (SPEC §7): an 8-byte little-endian header length, a JSON header mapping each
+/// A safetensors file (docs/DESIGN.md §7): an 8-byte little-endian header length, a JSON header mapping each
 /// tensor name to {dtype "F32", shape, data_offsets} plus `__metadata__` (string → string), then
 /// the raw little-endian data. Python's `safetensors` package reads what this writes.
 public struct ModelFile: Sendable, Equatable {

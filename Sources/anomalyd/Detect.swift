@@ -4,7 +4,7 @@ import Detector
 import Offline
 
 /// `anomalyd detect`: streams a CSV file through the same ``StreamingDetector`` the daemon runs,
-/// as the records of one series, and writes one result row per input row (SPEC §6) — an
+/// as the records of one series, and writes one result row per input row (docs/DESIGN.md §6) — an
 /// ``OfflineDetector`` run written by ``ResultsCSV/detection(_:_:)``. Without `--config`, the
 /// offline defaults of ``GroupConfiguration()`` apply.
 struct Detect: ParsableCommand {

@@ -4,7 +4,7 @@ import Offline
 import VAE
 
 /// `anomalyd embed`: the latent coordinates of every complete window of a CSV file — a
-/// dimensionality reduction of the series to the model's L latent dimensions (SPEC §6).
+/// dimensionality reduction of the series to the model's L latent dimensions (docs/DESIGN.md §6).
 ///
 /// Writes one row per window, at the row that completes it: `timestamp,z0..z{L-1}`, the mean μ_z
 /// of q(z|x) for the window normalised with the model's scaler (missing points 0, as in

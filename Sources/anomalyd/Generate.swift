@@ -4,7 +4,7 @@ import Offline
 import VAE
 
 /// `anomalyd generate`: windows drawn from the model's prior, in the series' original units
-/// (SPEC §6).
+/// (docs/DESIGN.md §6).
 ///
 /// Each window decodes a z ~ N(0, I): its expected values μ_x, or with `--sampled` a draw
 /// x ~ N(μ_x, σ_x²). Values are un-scaled with the scaler of `--series` (a shared model holds one

@@ -3,7 +3,7 @@ import Foundation
 import Offline
 import ZeroMQ
 
-/// `anomalyd replay`: publish a CSV file's rows as JSON records to a daemon (SPEC §6) — the
+/// `anomalyd replay`: publish a CSV file's rows as JSON records to a daemon (docs/DESIGN.md §6) — the
 /// five-minute tour's producer, and a quick way to watch a labelled file go through the daemon.
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(

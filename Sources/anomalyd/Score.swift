@@ -3,7 +3,7 @@ import Detector
 import Offline
 import VAE
 
-/// `anomalyd score`: judges every window of a CSV file with a stored model (SPEC §6), by the very
+/// `anomalyd score`: judges every window of a CSV file with a stored model (docs/DESIGN.md §6), by the very
 /// path `anomalyd detect` and the daemon take — the same detector and the same ``Judge`` —
 /// with the model frozen.
 ///

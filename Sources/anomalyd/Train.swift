@@ -4,7 +4,7 @@ import Foundation
 import Offline
 
 /// `anomalyd train`: trains one group model on every window of a CSV file (``OfflineTrainer``)
-/// and writes it as a model file (SPEC §6, §7), atomically.
+/// and writes it as a model file (docs/DESIGN.md §6, §7), atomically.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model on every window of a CSV file; write it as a safetensors file.")

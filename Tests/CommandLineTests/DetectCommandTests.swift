@@ -1,18 +1,6 @@
 import Foundation
 import Testing
 
-/// The shared benchmark data next to the repository (`../shared/data`, or one level further up
-/// for a working copy under `wt/`). Part of the test environment: missing data fails the test.
-var dataDirectory: String {
-    get throws {
-        let root = AnomalydProcess.repositoryRoot
-        let found = ["../shared/data", "../../shared/data"]
-            .map { root.appendingPathComponent($0).standardizedFileURL.path }
-            .first { FileManager.default.fileExists(atPath: $0 + "/nab/combined_windows.json") }
-        return try #require(found, "../shared/data/nab is missing next to the repository")
-    }
-}
-
 /// A small, fast configuration so that debug builds stay quick; the model commands' tests use a
 /// larger window and network (``testConfig(name:window:hidden:latent:)``).
 let smallConfig = testConfig(name: "small", window: 16, hidden: 16, latent: 2)
@@ -45,7 +33,7 @@ func testConfig(name: String, window: Int, hidden: Int, latent: Int) -> String {
 
     /// Two runs over two real NAB files give byte-identical results, with one row per input row.
     @Test func detectIsDeterministicOnRealFiles() throws {
-        let data = try dataDirectory
+        let data = fixtures
         let directory = try TemporaryDirectory()
         let config = directory.path("small.toml")
         try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
@@ -101,7 +89,7 @@ func testConfig(name: String, window: Int, hidden: Int, latent: Int) -> String {
     /// `evaluate` matches results to label keys by relative path and prints the three profiles,
     /// each category's raw points at the corpus threshold, event metrics and a plot.
     @Test func evaluateScoresNABResults() throws {
-        let data = try dataDirectory
+        let data = fixtures
         let directory = try TemporaryDirectory()
         let config = directory.path("small.toml")
         try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `anomalyd run` end to end: a pyzmq producer publishes a unit sine with a spike and a level
-/// shift, a pyzmq subscriber receives the alerts (SPEC §4).
+/// shift, a pyzmq subscriber receives the alerts (docs/DESIGN.md §4).
 @Suite struct RunAlertTests {
     /// Where the anomalies of ``scenarioLines(_:)`` sit, as point indices.
     static let spike = 200
@@ -110,7 +110,7 @@ import Testing
 }
 
 extension RunAlertTests {
-    /// Before the first model, the cold-start check alerts on a spike: SPEC §4's message with
+    /// Before the first model, the cold-start check alerts on a spike: docs/DESIGN.md §4's message with
     /// model version 0 and `null` model scores, through the real daemon to a pyzmq subscriber;
     /// the clean series and the rest of the cold start stay quiet, and the model still trains on
     /// time.
@@ -155,7 +155,7 @@ extension RunAlertTests {
     }
 }
 
-/// SPEC §4's alert message: keys and JSON types.
+/// docs/DESIGN.md §4's alert message: keys and JSON types.
 enum AlertSchema {
     static func check(_ message: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) {
         let topic = message["topic"] as? String ?? ""

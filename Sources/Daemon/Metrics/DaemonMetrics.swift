@@ -3,7 +3,7 @@ import Detector
 import Prometheus
 import Records
 
-/// The daemon's Prometheus metrics (SPEC §8), every name prefixed `anomalyd_`, in one
+/// The daemon's Prometheus metrics (docs/DESIGN.md §8), every name prefixed `anomalyd_`, in one
 /// ``PrometheusCollectorRegistry`` that the metrics listener renders at `GET /metrics`.
 ///
 /// All label values are created up front, so the hot path never builds a label or looks one up:
@@ -46,7 +46,7 @@ public final class DaemonMetrics: ScoringObserver {
     public let recordToAlertSeconds: DurationHistogram
     /// `curve_allowed_total`: ZAP requests admitted (key in `authorized_keys_dir`).
     public let curveAllowed: Counter
-    /// `curve_denied_total`: ZAP requests refused (SPEC §9: "refused and counted").
+    /// `curve_denied_total`: ZAP requests refused (docs/DESIGN.md §9: "refused and counted").
     public let curveDenied: Counter
 
     private let readyGauge: Gauge
@@ -147,7 +147,7 @@ public final class DaemonMetrics: ScoringObserver {
         scoringSeconds.record(duration)
     }
 
-    /// Whether the daemon is ready (SPEC §9: sockets bound, saved models loaded); `/readyz` reads it.
+    /// Whether the daemon is ready (docs/DESIGN.md §9: sockets bound, saved models loaded); `/readyz` reads it.
     public var isReady: Bool { readyFlag.load(ordering: .relaxed) }
 
     /// Sets readiness and the `ready` gauge together.

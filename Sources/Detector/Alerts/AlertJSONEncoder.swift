@@ -1,4 +1,4 @@
-/// Encodes an ``AlertMessage`` as the SPEC §4 JSON object, keys in the documented order, into a
+/// Encodes an ``AlertMessage`` as the docs/DESIGN.md §4 JSON object, keys in the documented order, into a
 /// reusable byte buffer (no `JSONEncoder`, no intermediate strings for the structure).
 ///
 /// Numbers are written in Swift's shortest round-trip form (`14.2`, `1700000060.0`, `1e-05`);

@@ -230,7 +230,7 @@ extension StreamingDetector {
         }
     }
 
-    /// Builds and sends the SPEC §4 message for `event`, explaining the newest step per field.
+    /// Builds and sends the docs/DESIGN.md §4 message for `event`, explaining the newest step per field.
     private func alert(_ event: AlertEvent, group: ModelGroup, batch: WindowBatch, slot: ModelSlot, inputRow k: Int,
                        parts: ScoreCalibration.Components, nll: Double, distance: Double, series s: Int,
                        fieldCount F: Int) {

@@ -1,4 +1,4 @@
-/// The streaming detector that both the daemon and `anomalyd detect` drive (SPEC §2): records in,
+/// The streaming detector that both the daemon and `anomalyd detect` drive (docs/ARCHITECTURE.md): records in,
 /// scored windows, alerts and model events out. No sockets, no threads.
 ///
 /// ## Data flow

@@ -1,7 +1,7 @@
 import Foundation  // JSON for the metadata strings; not on the per-record path
 import VAE
 
-/// Model files (SPEC §7): the VAE's tensors plus `__metadata__` JSON strings for the group's
+/// Model files (docs/DESIGN.md §7): the VAE's tensors plus `__metadata__` JSON strings for the group's
 /// side of the model — `group`, `series`, `fields`, `normalization` (scalers by series key),
 /// `score_calibration`, `score_tail`, `evidence_tail` and `range_calibration` (when saved from a
 /// running slot), `training_windows`, `trained_at`, `trained_at_seconds`,

@@ -34,7 +34,7 @@ public struct OfflineDetector {
             group.training.minWindows = Int.max
             group.training.retrainEvery = .never
             group.training.reservoir = max(trainRows, 2)
-            group.scoring.coldStart = false  // the training rows score 0 (SPEC §6)
+            group.scoring.coldStart = false  // the training rows score 0 (docs/DESIGN.md §6)
         }
         if model != nil {
             group.training.minWindows = Int.max

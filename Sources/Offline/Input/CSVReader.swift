@@ -1,6 +1,6 @@
 import Foundation  // reading the file; parsing itself is plain Swift
 
-/// Reads CSV input as SPEC §6 describes: a header row; `,` or `;` separated (whichever the
+/// Reads CSV input as docs/DESIGN.md §6 describes: a header row; `,` or `;` separated (whichever the
 /// header uses more); a time column named `timestamp` or `datetime` (dates as ``TimestampParser``
 /// reads them, or epoch numbers in the ``EpochUnit`` their magnitude gives), in ascending order;
 /// every other column holding numbers (empty, `nan` and `null` are missing values) is a field,

@@ -1,4 +1,4 @@
-/// A time series read from CSV (SPEC §6): one timestamp per row and the values of the selected
+/// A time series read from CSV (docs/DESIGN.md §6): one timestamp per row and the values of the selected
 /// numeric columns (the fields), plus the other numeric columns (labels such as SKAB's
 /// `anomaly`) kept aside for evaluation.
 public struct CSVTable: Equatable, Sendable {

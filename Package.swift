@@ -1,5 +1,6 @@
 // swift-tools-version:6.1
 // anomalyd — a streaming anomaly-detection daemon. Modules and their arrows: docs/ARCHITECTURE.md.
+// Licensed under the Apache License, Version 2.0: see LICENSE.
 import PackageDescription
 
 let package = Package(

@@ -83,19 +83,19 @@ struct Replay: ParsableCommand {
         let start = Date()
         var sent = 0
         let rowsPerMessage = rate == 0 ? 100 : max(1, min(100, Int(rate / 100)))
-        var payload = ""
+        var payload: [UInt8] = []
         for row in 0..<table.rowCount {
-            payload += records.line(row) + "\n"
+            records.append(row, to: &payload)
             if (row + 1) % rowsPerMessage == 0 || row == table.rowCount - 1 {
                 do {
-                    _ = try socket.send([Array(topic.utf8), Array(payload.utf8)])
+                    _ = try socket.send([Array(topic.utf8), payload])
                 } catch let error as ZMQError where error.isContextTerminated || error.isInterrupted {
                     break
                 }
                 if try monitor.nextEvent(timeout: .zero)?.kind == .disconnected {
                     throw CommandFailure("the connection to \(connect) closed after \(sent) of \(table.rowCount) rows")
                 }
-                payload = ""
+                payload.removeAll(keepingCapacity: true)
                 sent = row + 1
                 if rate > 0 {
                     let due = Double(sent) / rate - Date().timeIntervalSince(start)

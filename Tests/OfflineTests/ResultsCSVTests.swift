@@ -26,7 +26,10 @@ import Testing
                          values: [71.25, .nan])
     let lines = RecordLines(table, series: "pump\n7")
     #expect(lines.count == 1)
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(lines.line(0).utf8)) as? [String: Any])
+    var bytes: [UInt8] = []
+    lines.append(0, to: &bytes)
+    #expect(bytes.last == UInt8(ascii: "\n") && bytes.filter { $0 == UInt8(ascii: "\n") }.count == 1)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
     #expect(object["series"] as? String == "pump\n7" && object["ts"] as? Double == 1_700_000_000.5)
     let fields = try #require(object["fields"] as? [String: Any])
     #expect(fields["temp"] as? Double == 71.25 && fields["a\"b"] is NSNull)

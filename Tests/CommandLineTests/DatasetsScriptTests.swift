@@ -7,26 +7,11 @@ import Testing
 @Suite struct DatasetsScriptTests {
     private static let script = AnomalydProcess.repositoryRoot.appendingPathComponent("Scripts/fetch-datasets").path
 
-    /// Runs `command arguments…` with `environment` added; its status, stdout and stderr.
+    /// Runs `command arguments…` (found on the PATH) with `environment` added.
     private func run(_ command: String, _ arguments: [String], environment: [String: String] = [:],
                      in directory: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [command] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errors = LockedData()
-        let reader = Thread { errors.set(readToEnd(err.fileHandleForReading.fileDescriptor)) }
-        reader.start()
-        let output = readToEnd(out.fileHandleForReading.fileDescriptor)
-        process.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self),
-                String(decoding: errors.get(), as: UTF8.self))
+        try AnomalydProcess.run(URL(fileURLWithPath: "/usr/bin/env"), [command] + arguments, environment: environment,
+                                directory: directory, timeout: .seconds(90))
     }
 
     @Test(.enabled(if: corpus != nil, corpusMissing))

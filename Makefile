@@ -2,16 +2,18 @@
 #   make run      install system libraries if missing, build release, start the daemon on Config/anomalyd.toml
 #   make test     install system libraries if missing, run the whole test suite
 #   make install  binary to /usr/local/bin, config to /etc/anomalyd, units to /etc/systemd/system
+#   make datasets fetch the NAB and SKAB corpora into $(DATA) (./data) for the evaluations
 
 SWIFT      ?= swift
 PREFIX     ?= /usr/local
 CONFIG     ?= Config/anomalyd.toml
+DATA       ?= data
 SYS_DEPS   := libzmq3-dev libopenblas-dev pkg-config
 # The tests also verify the systemd units (systemd-analyze) and run them under a real systemd.
 TEST_DEPS  := systemd
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps test-deps install-packages bench install clean
+.PHONY: run test build deps test-deps install-packages bench install datasets clean
 
 deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(SYS_DEPS)"
@@ -47,6 +49,9 @@ install: build
 	$(SUDO) install -D -m 0755 .build/release/anomalyd $(DESTDIR)$(PREFIX)/bin/anomalyd
 	$(SUDO) install -D -m 0644 $(CONFIG) $(DESTDIR)/etc/anomalyd/anomalyd.toml
 	@for u in systemd/*.service; do [ -f "$$u" ] && $(SUDO) install -D -m 0644 "$$u" $(DESTDIR)/etc/systemd/system/$$(basename "$$u"); done; true
+
+datasets:
+	Scripts/fetch-datasets $(DATA)
 
 clean:
 	rm -rf .build

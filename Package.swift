@@ -1,5 +1,6 @@
 // swift-tools-version:6.1
-// anomalyd — a streaming anomaly-detection daemon. Layout and arrows: ../shared/SPEC.md §2.
+// anomalyd — a streaming anomaly-detection daemon. Modules and their arrows: docs/ARCHITECTURE.md.
+// Licensed under the Apache License, Version 2.0: see LICENSE.
 import PackageDescription
 
 let package = Package(
@@ -12,6 +13,7 @@ let package = Package(
         .library(name: "Records", targets: ["Records"]),
         .library(name: "VAE", targets: ["VAE"]),
         .library(name: "Detector", targets: ["Detector"]),
+        .library(name: "Offline", targets: ["Offline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,11 +35,13 @@ let package = Package(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
 
-        // Library modules; arrows point down only (SPEC §2).
+        // Library modules; arrows point down only (docs/ARCHITECTURE.md).
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: hotPath),
         .target(name: "Records", swiftSettings: hotPath),
         .target(name: "VAE", dependencies: ["CBLAS"], swiftSettings: hotPath + optimizedInTests),
         .target(name: "Detector", dependencies: ["VAE", "Records"], swiftSettings: hotPath + optimizedInTests),
+        // Files in, files out around the detector: CSV, labels, evaluation, result writers, plots.
+        .target(name: "Offline", dependencies: ["Detector"]),
         .target(
             name: "Daemon",
             dependencies: [
@@ -58,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "anomalyd",
             dependencies: [
-                "Daemon", "Detector", "VAE", "Records", "ZeroMQ",
+                "Daemon", "Detector", "Offline", "VAE", "Records", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,6 +78,7 @@ let package = Package(
         .testTarget(name: "VAETests", dependencies: ["VAE"]),
         // Daemon for its ScoringThread, which the detector's two-core tests run on.
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "VAE", "Records", "Daemon"]),
+        .testTarget(name: "OfflineTests", dependencies: ["Offline", "Detector"]),
         // The pyzmq and notify-socket peers the tests spawn are Python scripts, not sources.
         .testTarget(name: "CommandLineTests", dependencies: ["anomalyd"], exclude: ["Peers"]),
         .testTarget(

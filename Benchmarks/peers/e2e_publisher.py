@@ -2,7 +2,7 @@
 """The load generator of the end-to-end benchmark, shared by `anomalyd-bench e2e` and pyzmq_torch.py.
 
 A separate process that connects a PUB socket to the pipeline under test and sends JSON records
-(SPEC §3), `--batch` records per message, for `--series` series over `--steps` time steps (one
+(docs/DESIGN.md §3), `--batch` records per message, for `--series` series over `--steps` time steps (one
 second apart, starting at step `--start-step`, so phases never repeat a timestamp). Values are a
 sine wave per series (its own phase) plus a little noise. With `--spike-every K`, every K-th record
 is replaced by a spike of 12, far outside the wave's range, and its send time is recorded: the

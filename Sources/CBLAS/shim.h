@@ -6,7 +6,7 @@
 static inline void anomalyd_blas_set_threads(int n) { (void)n; }
 #else
 #include <cblas.h>
-/// Pins OpenBLAS to `n` threads: the daemon owns its threads (SPEC §9).
+/// Pins OpenBLAS to `n` threads: the daemon owns its threads (docs/DESIGN.md §9).
 static inline void anomalyd_blas_set_threads(int n) { openblas_set_num_threads(n); }
 #endif
 #endif

@@ -1,5 +1,5 @@
 /// The streaming detector: per-series windows, model groups, and the one judge of every window.
-/// Driven by both the daemon and the offline command line (SPEC §2). No sockets, no threads.
+/// Driven by both the daemon and the offline command line (docs/ARCHITECTURE.md). No sockets, no threads.
 ///
 /// The model-independent building blocks, in the order data flows through them:
 /// - `Windows/`: ``SeriesWindow`` (a ring of the last W steps on a regular grid, with the gap,
@@ -8,8 +8,8 @@
 /// - `Judge/`: the ``Judge`` and its stages — ``ScoreTail`` and ``ColdStartCheck`` (first-stage
 ///   tail probabilities), ``EvidenceTail`` (online calibration, on a ``GeneralizedPareto`` fit),
 ///   ``FalseAlarmRate`` (the threshold), ``OnsetGate`` (the published score).
-/// - `Alerts/`: ``AlertTracker`` (the SPEC §4 episodes) and ``AlertJSONEncoder``.
-/// - `Input/`: ``CSVReader`` → ``CSVTable`` for `anomalyd detect`, and ``TimestampParser``.
-/// - `Evaluation/`: ``NABScorer`` (NAB's three profiles and threshold sweep),
-///   ``EventMetrics`` and ``PointwiseMetrics`` (SKAB's F1).
+/// - `Alerts/`: ``AlertTracker`` (the docs/DESIGN.md §4 episodes) and ``AlertJSONEncoder``.
+///
+/// No file format but the model file: CSV input, labels, evaluation and plots are the `Offline`
+/// module's.
 public enum DetectorModule {}

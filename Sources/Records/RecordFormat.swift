@@ -1,4 +1,4 @@
-/// The wire format of the lines in a payload (`input.format`, SPEC §3 and §5).
+/// The wire format of the lines in a payload (`input.format`, docs/DESIGN.md §3 and §5).
 public enum RecordFormat: String, Hashable, Sendable, CaseIterable {
     /// Per line: `{` starts JSON; two or three whitespace-separated tokens whose second is
     /// a number are Graphite; anything else is Influx line protocol.

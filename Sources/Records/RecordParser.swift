@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// Decodes payloads of `\n`-separated records (SPEC §3) in place, on the daemon's hot path.
+/// Decodes payloads of `\n`-separated records (docs/DESIGN.md §3) in place, on the daemon's hot path.
 ///
 /// A parser owns its scratch buffers, allocated once at `init`; ``parse(_:onRecord:onReject:)``
 /// decodes each line straight from the payload bytes into them and lends the result to a
@@ -53,7 +53,7 @@ public struct RecordParser: Sendable {
     ///   - influxPrecision: Influx timestamps are nanoseconds unless told otherwise.
     ///   - maxLineBytes: defaults to 64 KiB, room for 64 fields with long names; at least 1.
     ///   - maxFields: defaults to 64; at least 1.
-    ///   - maxKeyBytes: 1 to 256 (the default), per SPEC §3.
+    ///   - maxKeyBytes: 1 to 256 (the default), per docs/DESIGN.md §3.
     public init(
         format: RecordFormat = .auto, influxPrecision: InfluxPrecision = .nanoseconds,
         maxLineBytes: Int = 65_536, maxFields: Int = 64, maxKeyBytes: Int = 256

@@ -1,5 +1,5 @@
 /// Why a line was rejected. Every rejected line is counted under one of these reasons
-/// (`anomalyd_records_rejected_total{reason}`, SPEC §3 and §8).
+/// (`anomalyd_records_rejected_total{reason}`, docs/DESIGN.md §3 and §8).
 ///
 /// The codecs produce ``malformed``, ``tooLarge``, ``noFields`` and ``badTimestamp``;
 /// the detector uses ``seriesLimit``, ``late``, ``duplicate`` and ``unknownGroup`` for records
@@ -28,7 +28,7 @@ public enum RejectReason: Int, Hashable, Sendable, CaseIterable {
     case duplicate
     /// No model group's `match` glob matches the series key.
     case unknownGroup
-    /// The bounded scoring queue was full, so the record was dropped (back-pressure, SPEC §9).
+    /// The bounded scoring queue was full, so the record was dropped (back-pressure, docs/DESIGN.md §9).
     case droppedQueueFull
 
     /// The value of the `reason` label in metrics, such as `too_large`.

@@ -16,6 +16,8 @@ public struct Tensor: Sendable, Equatable {
 
 /// Why a model file could not be read or written.
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {
+    /// The file is not safetensors at all (a CSV, say): no JSON header after the 8-byte length.
+    case notSafetensors(String)
     /// The file ends before its header or data does.
     case truncated(String)
     /// The header is not the JSON object safetensors requires.
@@ -41,6 +43,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .notSafetensors(let s): return "not a safetensors model file: \(s)"
         case .truncated(let s): return "model file truncated: \(s)"
         case .invalidHeader(let s): return "model file header invalid: \(s)"
         case .unsupportedDType(let t, let d): return "tensor \(t) has dtype \(d); only F32 is supported"
@@ -56,7 +59,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A safetensors file (SPEC §7): an 8-byte little-endian header length, a JSON header mapping each
+/// A safetensors file (docs/DESIGN.md §7): an 8-byte little-endian header length, a JSON header mapping each
 /// tensor name to {dtype "F32", shape, data_offsets} plus `__metadata__` (string → string), then
 /// the raw little-endian data. Python's `safetensors` package reads what this writes.
 public struct ModelFile: Sendable, Equatable {
@@ -147,11 +150,21 @@ public struct ModelFile: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelFileError.io("cannot read \(path)")
         }
-        return try ModelFile(bytes: [UInt8](data))
+        do {
+            return try ModelFile(bytes: [UInt8](data))
+        } catch ModelFileError.notSafetensors(let reason) {
+            throw ModelFileError.notSafetensors("\(path) (\(reason))")
+        }
     }
 
     /// Parses safetensors bytes, checking every length and offset; never traps on bad input.
     public init(bytes: [UInt8]) throws {
+        // A safetensors header is a JSON object: `{` right after the length. Anything else is
+        // another kind of file, not a damaged model.
+        if bytes.isEmpty { throw ModelFileError.notSafetensors("the file is empty") }
+        if bytes.count > 8, bytes[8] != UInt8(ascii: "{") {
+            throw ModelFileError.notSafetensors("no JSON header after the 8-byte length")
+        }
         guard bytes.count >= 8 else { throw ModelFileError.truncated("\(bytes.count) bytes, no header length") }
         var length: UInt64 = 0
         for i in 0..<8 { length |= UInt64(bytes[i]) << (8 * UInt64(i)) }

@@ -69,13 +69,17 @@ public final class Socket {
 
     /// Accepts connections on `endpoint`, e.g. `tcp://127.0.0.1:*` (an ephemeral port; read it
     /// back with ``lastEndpoint``), `ipc:///run/anomalyd/in.sock` or `inproc://name`.
+    /// - Throws: ``EndpointError`` for an endpoint without a transport, else ``ZMQError``.
     public func bind(_ endpoint: String) throws {
+        if let error = EndpointError(checking: endpoint) { throw error }
         let handle = try openHandle("zmq_bind(\(endpoint))")
         try check(zmq_bind(handle, endpoint), "zmq_bind(\(endpoint))")
     }
 
     /// Connects to `endpoint`; libzmq connects (and reconnects) in the background.
+    /// - Throws: ``EndpointError`` for an endpoint without a transport, else ``ZMQError``.
     public func connect(_ endpoint: String) throws {
+        if let error = EndpointError(checking: endpoint) { throw error }
         let handle = try openHandle("zmq_connect(\(endpoint))")
         try check(zmq_connect(handle, endpoint), "zmq_connect(\(endpoint))")
     }

@@ -1,7 +1,7 @@
 import Records
 
 /// `anomalyd-bench records`: how many records per second one core decodes, per format,
-/// for the example records of SPEC §3 packed into a large payload that is parsed again
+/// for the example records of docs/DESIGN.md §3 packed into a large payload that is parsed again
 /// and again for about a second.
 func runRecordsBenchmark() {
     let json = [

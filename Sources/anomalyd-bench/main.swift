@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-// anomalyd-bench SUITE [FIGURE]: one `name value unit` line per figure (SPEC §6).
+// anomalyd-bench SUITE [FIGURE]: one `name value unit` line per figure (docs/DESIGN.md §6).
 // Speeds are only comparable as ratios measured in one run, side by side with a peer
 // (Benchmarks/peers/), which prints the same names for the same work.
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Daemon
 
-/// The `anomalyd` command line (SPEC §6).
+/// The `anomalyd` command line (docs/DESIGN.md §6).
 @main
 struct Anomalyd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Detector
-import Foundation
+import Offline
 import VAE
 
 /// `anomalyd embed`: the latent coordinates of every complete window of a CSV file — a
-/// dimensionality reduction of the series to the model's L latent dimensions (SPEC §6).
+/// dimensionality reduction of the series to the model's L latent dimensions (docs/DESIGN.md §6).
 ///
 /// Writes one row per window, at the row that completes it: `timestamp,z0..z{L-1}`, the mean μ_z
 /// of q(z|x) for the window normalised with the model's scaler (missing points 0, as in
@@ -37,17 +37,8 @@ struct Embed: ParsableCommand {
                     }
                 }
             }
-            var text = "timestamp," + (0..<L).map { "z\($0)" }.joined(separator: ",")
-            if withStd { text += "," + (0..<L).map { "std\($0)" }.joined(separator: ",") }
-            text += "\n"
-            text.reserveCapacity(n * L * 24 * (withStd ? 2 : 1))
-            for w in 0..<n {
-                text += Detect.timestamp(table.timestamps[windows.rows[w]])
-                for k in 0..<L { text += "," + ModelCommand.cell(mean[w * L + k]) }
-                if withStd { for k in 0..<L { text += "," + ModelCommand.cell(std[w * L + k]) } }
-                text += "\n"
-            }
-            try ModelCommand.write(text, to: input.out)
+            try writeOutput(ResultsCSV.embedding(table, windows: windows, latent: L, mean: mean, std: withStd ? std : nil),
+                            to: input.out)
         }
     }
 }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Detector
-import Foundation
+import Offline
 import VAE
 
 /// `anomalyd generate`: windows drawn from the model's prior, in the series' original units
-/// (SPEC §6).
+/// (docs/DESIGN.md §6).
 ///
 /// Each window decodes a z ~ N(0, I): its expected values μ_x, or with `--sampled` a draw
 /// x ~ N(μ_x, σ_x²). Values are un-scaled with the scaler of `--series` (a shared model holds one
@@ -52,18 +52,10 @@ struct Generate: ParsableCommand {
             var windows = [Float](repeating: 0, count: count * D)
             let scorer = Scorer(model: trained.vae, capacity: 256, seed: seed)
             windows.withUnsafeMutableBufferPointer { scorer.generate(count: count, sampled: sampled, into: $0.baseAddress!) }
-            var text = "window,step," + trained.fields.map(Detect.quoted).joined(separator: ",") + "\n"
-            text.reserveCapacity(count * W * (8 + 14 * F))
-            for w in 0..<count {
-                for t in 0..<W {
-                    text += "\(w),\(t)"
-                    for f in 0..<F {
-                        text += "," + ModelCommand.cell(scaler.unscaled(windows[w * D + t * F + f], field: f))
-                    }
-                    text += "\n"
-                }
+            let text = ResultsCSV.generated(fields: trained.fields, windows: windows, count: count, steps: W) {
+                scaler.unscaled($0, field: $1)
             }
-            try ModelCommand.write(text, to: out)
+            try writeOutput(text, to: out)
         }
     }
 }

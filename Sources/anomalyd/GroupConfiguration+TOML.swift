@@ -1,6 +1,6 @@
 import Detector
 
-/// A group written back as the `[[group]]` table of SPEC §5, every key spelled out, so that
+/// A group written back as the `[[group]]` table of docs/DESIGN.md §5, every key spelled out, so that
 /// `anomalyd tune --write-config` leaves a file that `detect --config` and `run` read as is.
 extension GroupConfiguration {
     var toml: String {

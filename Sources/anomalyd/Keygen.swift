@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ZeroMQ
 
-/// `anomalyd keygen`: a CURVE key pair in Z85 (SPEC §6).
+/// `anomalyd keygen`: a CURVE key pair in Z85 (docs/DESIGN.md §6).
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make a CURVE key pair (Z85).",

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Daemon
 import Detector
-import Foundation
+import Offline
 import VAE
 
 /// A failure of an offline model command, reported as its one-line reason.
@@ -13,7 +13,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 /// The pieces the offline model commands (`train`, `score`, `embed`, `generate`, `inspect`)
-/// share: reading the configuration, the CSV and the model file, and writing CSV output.
+/// share: reading the configuration, the CSV and the model file.
 enum ModelCommand {
     /// The first group of the configuration file at `path`, or ``GroupConfiguration()``
     /// without one, matching every series key (as `anomalyd detect` uses it).
@@ -60,23 +60,6 @@ enum ModelCommand {
         }
         return table
     }
-
-    /// Writes `text` to `path`, or to stdout without one.
-    static func write(_ text: String, to path: String?) throws {
-        guard let path else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw CommandFailure("cannot write \(path)")
-        }
-    }
-
-    /// A value for a CSV cell: empty for NaN (a missing value), else Swift's shortest exact form.
-    static func cell(_ value: Float) -> String { value.isNaN ? "" : "\(value)" }
-
-    /// A value for a CSV cell: empty for NaN (a missing value), else Swift's shortest exact form.
-    static func cell(_ value: Double) -> String { value.isNaN ? "" : "\(value)" }
 }
 
 extension TrainedModel {
@@ -96,62 +79,6 @@ extension TrainedModel {
         if let own = series, let scaler = scalers[own] { return (own, scaler) }
         if let first = scalers.keys.min(), let scaler = scalers[first] { return (first, scaler) }
         return ("", RobustScaler(fields: fields.count))
-    }
-}
-
-/// The complete windows of a CSV file, built as the detector builds them: each row is placed on
-/// the series' time grid by a ``SeriesWindow`` (step configured or inferred, skipped steps
-/// missing, duplicate and late rows dropped), and every row that opens a new step of a full
-/// window ends one window.
-struct CSVWindows {
-    /// Fields per step.
-    let fields: Int
-    /// Steps per window.
-    let width: Int
-    /// For each window, the index of the CSV row that completed it.
-    private(set) var rows: [Int] = []
-    /// Raw values, (count, width × fields), oldest step first; missing entries 0.
-    private(set) var values: [Float] = []
-    /// 1 observed, 0 missing, same shape.
-    private(set) var mask: [Float] = []
-
-    /// Number of windows.
-    var count: Int { rows.count }
-    /// Values per window.
-    var size: Int { width * fields }
-
-    /// The windows of `table` (all its fields) of `width` steps, on a grid of `step` seconds
-    /// (inferred when nil).
-    init(table: CSVTable, width: Int, step: Double?) {
-        fields = table.fieldNames.count
-        self.width = width
-        var window = SeriesWindow(width: width, fieldCount: fields, step: step)
-        let D = width * fields
-        var v = [Float](repeating: 0, count: D), m = v
-        for r in 0..<table.rowCount {
-            switch window.insert(timestamp: table.timestamps[r], fields: table.row(r)) {
-            case .appended, .reset: break
-            case .updated, .buffered, .duplicate, .late: continue
-            }
-            guard window.isFull else { continue }
-            v.withUnsafeMutableBufferPointer { vp in
-                m.withUnsafeMutableBufferPointer { mp in _ = window.copyWindow(into: vp, observed: mp) }
-            }
-            rows.append(r)
-            values += v
-            mask += m
-        }
-    }
-
-    /// The windows scaled by `scaler` as the detector scales them for scoring (unclipped,
-    /// non-finite results 0, bounded at ±10⁶); missing entries stay 0.
-    func normalized(by scaler: RobustScaler) -> [Float] {
-        var out = [Float](repeating: 0, count: values.count)
-        for i in values.indices where mask[i] > 0 {
-            let scaled = scaler.scaled(values[i], field: i % fields)
-            out[i] = scaled.isFinite ? min(max(scaled, -1e6), 1e6) : 0
-        }
-        return out
     }
 }
 

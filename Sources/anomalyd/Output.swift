@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// Writes one line to stderr: failures carry a one-line reason there (SPEC §6).
+/// Writes one line to stderr: failures carry a one-line reason there (docs/DESIGN.md §6).
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
@@ -11,7 +11,7 @@ func printLine(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-/// Runs a command's body with SPEC §6's exit codes: any error becomes the one line
+/// Runs a command's body with docs/DESIGN.md §6's exit codes: any error becomes the one line
 /// `name: reason` on stderr and exit code 1; an `ExitCode` passes through.
 func runReportingFailure(_ name: String, _ body: () throws -> Void) throws {
     do {
@@ -22,5 +22,16 @@ func runReportingFailure(_ name: String, _ body: () throws -> Void) throws {
         let reason = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
         printError("\(name): \(reason)")
         throw ExitCode.failure
+    }
+}
+
+/// Writes a command's output text to the file at `path`, or to stdout without one.
+func writeOutput(_ text: String, to path: String?) throws {
+    guard let path else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return
+    }
+    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+        throw CommandFailure("cannot write \(path)")
     }
 }

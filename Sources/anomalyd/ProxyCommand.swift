@@ -26,6 +26,10 @@ struct ProxyCommand: ParsableCommand {
     }
 
     func run() throws {
+        try runReportingFailure("proxy") { try proxy() }
+    }
+
+    private func proxy() throws {
         let context = try Context()
         let stop = SignalStop(context: context)
         defer { withExtendedLifetime(stop) {} }

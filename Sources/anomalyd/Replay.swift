@@ -1,9 +1,9 @@
 import ArgumentParser
-import Detector
 import Foundation
+import Offline
 import ZeroMQ
 
-/// `anomalyd replay`: publish a CSV file's rows as JSON records to a daemon (SPEC §6) — the
+/// `anomalyd replay`: publish a CSV file's rows as JSON records to a daemon (docs/DESIGN.md §6) — the
 /// five-minute tour's producer, and a quick way to watch a labelled file go through the daemon.
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +11,9 @@ struct Replay: ParsableCommand {
         discussion: """
             Each row becomes {"series":S,"ts":T,"fields":{...}} with the file's own timestamps, so the \
             daemon sees the series as it was recorded, only faster. --rate paces the rows; 0 sends as \
-            fast as the socket takes them.
+            fast as the socket takes them. Nothing is sent until the daemon has accepted the connection: \
+            without that within --connect-timeout, or when the connection closes part-way, replay \
+            exits 1 saying so.
             """)
 
     @Argument(help: "CSV file: a header, a `timestamp` or `datetime` column, numeric fields.")
@@ -37,18 +39,20 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var curve: CurveClientOptions
 
+    @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the daemon to accept the connection.")
+    var connectTimeout: Double = 5
+
     func validate() throws {
         guard rate >= 0 else { throw ValidationError("--rate must be ≥ 0") }
+        guard connectTimeout > 0 && connectTimeout.isFinite else { throw ValidationError("--connect-timeout must be > 0") }
     }
 
     func run() throws {
-        let table: CSVTable
-        do {
-            table = try CSVReader(fields: fields, exclude: exclude).read(contentsOf: data)
-        } catch {
-            printError("anomalyd replay: \(data): \(error)")
-            throw ExitCode.failure
-        }
+        try runReportingFailure("replay") { try replay() }
+    }
+
+    private func replay() throws {
+        let table = try CSVReader(fields: fields, exclude: exclude).read(contentsOf: data)
         let name = series ?? URL(fileURLWithPath: data).deletingPathExtension().lastPathComponent
         let context = try Context()
         let stop = SignalStop(context: context)
@@ -56,31 +60,42 @@ struct Replay: ParsableCommand {
         let socket = try context.socket(.pub)
         defer { socket.close(linger: .seconds(5)) }
         try curve.apply(to: socket)
+        // Queue only to a completed connection, and watch for it: a PUB socket otherwise drops
+        // every message while nobody is there and reports nothing.
+        try socket.set(.immediate, to: true)
+        let monitor = try socket.monitor(events: [.handshakeSucceeded, .handshakeFailed, .disconnected])
+        defer { monitor.close() }
         try socket.connect(connect)
+        let handshake = try monitor.waitForEvent(
+            [.handshakeSucceeded, .handshakeFailedNoDetail, .handshakeFailedProtocol, .handshakeFailedAuth],
+            timeout: .milliseconds(Int64(connectTimeout * 1000)))
+        guard let handshake else {
+            throw CommandFailure("nothing accepted a connection at \(connect) within \(connectTimeout) s"
+                + " (is the daemon running, with input.bind there?)")
+        }
+        guard handshake.kind == .handshakeSucceeded else {
+            throw CommandFailure("\(connect) refused the connection's handshake (\(handshake.kind)): check the CURVE keys")
+        }
         // PUB drops everything sent before the subscription reaches it (the zguide's slow joiner).
         Thread.sleep(forTimeInterval: 0.5)
 
-        let fieldsPrefix = ",\"fields\":{"
-        let quotedSeries = jsonString(name)
-        let names = table.fieldNames.map(jsonString)
+        let records = RecordLines(table, series: name)
         let start = Date()
         var sent = 0
         let rowsPerMessage = rate == 0 ? 100 : max(1, min(100, Int(rate / 100)))
-        var payload = ""
+        var payload: [UInt8] = []
         for row in 0..<table.rowCount {
-            var line = "{\"series\":\(quotedSeries),\"ts\":\(table.timestamps[row])" + fieldsPrefix
-            for (index, value) in table.row(row).enumerated() {
-                if index > 0 { line += "," }
-                line += names[index] + ":" + (value.isFinite ? "\(value)" : "null")
-            }
-            payload += line + "}}\n"
+            records.append(row, to: &payload)
             if (row + 1) % rowsPerMessage == 0 || row == table.rowCount - 1 {
                 do {
-                    _ = try socket.send([Array(topic.utf8), Array(payload.utf8)])
+                    _ = try socket.send([Array(topic.utf8), payload])
                 } catch let error as ZMQError where error.isContextTerminated || error.isInterrupted {
                     break
                 }
-                payload = ""
+                if try monitor.nextEvent(timeout: .zero)?.kind == .disconnected {
+                    throw CommandFailure("the connection to \(connect) closed after \(sent) of \(table.rowCount) rows")
+                }
+                payload.removeAll(keepingCapacity: true)
                 sent = row + 1
                 if rate > 0 {
                     let due = Double(sent) / rate - Date().timeIntervalSince(start)
@@ -90,21 +105,4 @@ struct Replay: ParsableCommand {
         }
         printError("anomalyd replay: sent \(sent) rows of \(name) to \(connect)")
     }
-}
-
-/// A JSON string literal with the escapes RFC 8259 requires.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }

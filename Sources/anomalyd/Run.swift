@@ -6,7 +6,7 @@ import ServiceLifecycle
 import VAE
 import ZeroMQ
 
-/// `anomalyd run`: the daemon (SPEC §1, §5, §9).
+/// `anomalyd run`: the daemon (docs/DESIGN.md §1, §5, §9).
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the daemon: receive records over ZeroMQ, score windows, publish alerts.",
@@ -29,7 +29,7 @@ struct Run: AsyncParsableCommand {
 
         let configuration: Configuration
         do {
-            configuration = try config.map { try Configuration.load(contentsOf: $0) } ?? Configuration()
+            configuration = try config.map { try Configuration.load(contentsOf: $0) } ?? Configuration.builtInDefaults()
         } catch let error as ConfigurationError {
             printError(error.description)
             throw ExitCode.failure

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Detector
-import Foundation
+import Offline
 import VAE
 
-/// `anomalyd score`: judges every window of a CSV file with a stored model (SPEC §6), by the very
+/// `anomalyd score`: judges every window of a CSV file with a stored model (docs/DESIGN.md §6), by the very
 /// path `anomalyd detect` and the daemon take — the same detector and the same ``Judge`` —
 /// with the model frozen.
 ///
@@ -34,22 +34,9 @@ struct Score: ParsableCommand {
             try ModelCommand.check(model, fits: group, table: table)
             if let step = input.step { group.step = .seconds(step) }
             let series = try model.scaler(series: input.series).series
-            let collector = try Detect.run(table, group: group, trainRows: nil, model: model,
-                                           series: series.isEmpty ? "csv" : series)
-            var text = "timestamp," + table.fieldNames.map(Detect.quoted).joined(separator: ",")
-                + ",nll,latent_distance,anomaly_score,alert\n"
-            text.reserveCapacity(table.rowCount * 64)
-            for row in 0..<table.rowCount {
-                text += Detect.timestamp(table.timestamps[row])
-                for value in table.row(row) { text += "," + ModelCommand.cell(value) }
-                if let result = collector.results[row] {
-                    text += "," + ModelCommand.cell(result.reconstructionNLL) + "," + ModelCommand.cell(result.latentDistance)
-                } else {
-                    text += ",,"
-                }
-                text += "," + Detect.decimal(collector.scores[row]) + "," + (collector.alerts[row] ? "1" : "0") + "\n"
-            }
-            try ModelCommand.write(text, to: input.out)
+            let results = try OfflineDetector(group: group, model: model, series: series.isEmpty ? "csv" : series)
+                .run(table)
+            try writeOutput(ResultsCSV.scores(table, results), to: input.out)
         }
     }
 }

@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import ZeroMQ
 
-/// `anomalyd tail`: print alerts and model events as they are published (SPEC §6).
+/// `anomalyd tail`: print alerts and model events as they are published (docs/DESIGN.md §6).
 struct Tail: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print alerts published by a daemon, one JSON object per line.")
@@ -23,6 +23,10 @@ struct Tail: ParsableCommand {
     @OptionGroup var curve: CurveClientOptions
 
     func run() throws {
+        try runReportingFailure("tail") { try tail() }
+    }
+
+    private func tail() throws {
         let context = try Context()
         let stop = SignalStop(context: context)
         defer { withExtendedLifetime(stop) {} }

@@ -2,13 +2,13 @@ import ArgumentParser
 import Daemon
 import Detector
 import Foundation
+import Offline
 
 /// `anomalyd tune`: searches window, latent size, β and false-alarm rate on a labelled set and
 /// reports the best combination by a chosen metric (issue 4).
 ///
-/// Each combination runs the offline detector (``Detect/run(_:group:trainRows:model:series:rowDone:)``, the
-/// very code of `detect`) over every file and scores the results with `evaluate`'s code
-/// (``Evaluate/nab(_:labels:)``, ``Evaluate/pointwise(_:column:labelsOf:)``).
+/// The search is a ``GridSearch``: each combination runs ``OfflineDetector`` (the very code of
+/// `detect`) over every file and scores the results with `evaluate`'s code.
 ///
 /// Tuning on labelled data is a separate use from `Config/nab.toml`, whose rule is one
 /// configuration for every file with no per-file tuning: a configuration tuned on a benchmark's
@@ -31,13 +31,7 @@ struct Tune: ParsableCommand {
             files it is scored on are optimistic; keep files aside to check the winner.
             """)
 
-    /// The metrics a grid can be ranked by.
-    enum Metric: String, ExpressibleByArgument, CaseIterable {
-        case nabStandard = "nab-standard", nabLowFP = "nab-low-fp", nabLowFN = "nab-low-fn"
-        case eventF1 = "event-f1", pointF1 = "point-f1"
-
-        var needsNABLabels: Bool { self != .pointF1 }
-    }
+    typealias Metric = GridSearch.Metric
 
     @Argument(help: "Labelled CSV files.")
     var files: [String]
@@ -93,89 +87,39 @@ struct Tune: ParsableCommand {
         try runReportingFailure("tune") { try tune() }
     }
 
-    /// One grid point and its metrics (NaN where the labels do not allow one).
-    struct Trial {
-        var window: Int, latent: Int, beta: Double, falseAlarms: Double
-        var metrics: [Metric: Double] = [:]
-    }
-
     private func tune() throws {
         let base = try ModelCommand.group(config: config)
-        let trials = try grid(base: base)
+        let search = try grid(base: base)
         var exclusions = ModelCommand.list(exclude)
         if let labelsColumn, !exclusions.contains(labelsColumn) { exclusions.append(labelsColumn) }
         let reader = CSVReader(fields: ModelCommand.list(fields), exclude: exclusions)
         let nabLabels = try labels.map { try NABLabels(contentsOf: $0) }
-        var inputs: [(name: String, table: CSVTable)] = []
+        var inputs: [NamedTable] = []
         for path in files {
-            let name = nabLabels.map { Self.labelKey(of: path, in: $0) } ?? path
+            let name = nabLabels?.key(matching: path) ?? path
             // NAB metrics only count labelled files: do not spend runs on the others.
             if let nabLabels, nabLabels.windows[name] == nil, labelsColumn == nil {
                 printError("tune: \(path): no labels, skipped")
                 continue
             }
-            inputs.append((name, try reader.read(contentsOf: path)))
+            inputs.append(NamedTable(name: name, table: try reader.read(contentsOf: path)))
         }
         if let nabLabels, !inputs.contains(where: { nabLabels.windows[$0.name] != nil }) {
             throw CommandFailure("no file matches a key of \(labels ?? "")")
         }
         let rows = inputs.reduce(0) { $0 + $1.table.rowCount }
-        let progress = Progress(label: "tune", total: rows * trials.count)
-        var done = 0
-        var results: [Trial] = []
-        for var trial in trials {
-            var group = base
-            group.window = trial.window
-            group.vae.latent = trial.latent
-            group.vae.beta = trial.beta
-            group.threshold.falseAlarmsPerDay = trial.falseAlarms
-            group.scoring.recentSteps = min(group.scoring.recentSteps, group.window)
-            var outputs: [(name: String, table: CSVTable)] = []
-            for (name, table) in inputs {
-                let collector = try Detect.run(table, group: group, trainRows: trainRows) { progress.update(done + $0) }
-                done += table.rowCount
-                var columns = ["anomaly_score": collector.scores, "alert": collector.alerts.map { $0 ? 1.0 : 0.0 }]
-                if let labelsColumn, let actual = table.column(named: labelsColumn) { columns[labelsColumn] = actual }
-                outputs.append((name, CSVTable(timeColumn: "timestamp", fieldNames: [], timestamps: table.timestamps,
-                                               values: [], otherColumns: columns)))
-            }
-            if let nabLabels {
-                let evaluation = try Evaluate.nab(outputs, labels: nabLabels)
-                for result in evaluation.results {
-                    switch result.profile {
-                    case .standard: trial.metrics[.nabStandard] = result.normalizedScore
-                    case .rewardLowFalsePositives: trial.metrics[.nabLowFP] = result.normalizedScore
-                    case .rewardLowFalseNegatives: trial.metrics[.nabLowFN] = result.normalizedScore
-                    default: break
-                    }
-                }
-                trial.metrics[.eventF1] = evaluation.events.f1
-            }
-            if let labelsColumn {
-                trial.metrics[.pointF1] = try Evaluate.pointwise(outputs, column: labelsColumn) { _ in nil }.f1
-            }
-            results.append(trial)
-        }
+        let progress = Progress(label: "tune", total: rows * search.trials.count)
+        let ranked = try search.run(base: base, inputs: inputs, trainRows: trainRows, labels: nabLabels,
+                                    labelsColumn: labelsColumn, rankedBy: metric) { progress.update($0) }
         progress.finish()
-        // Best first; equal scores keep the grid's order.
-        let ranked = results.enumerated().sorted {
-            let a = $0.element.metrics[metric] ?? -.infinity, b = $1.element.metrics[metric] ?? -.infinity
-            return a != b ? a > b : $0.offset < $1.offset
-        }.map(\.element)
         report(ranked, files: inputs.count)
-        if let out { try write(Self.csv(ranked, metrics: shownMetrics), to: out) }
+        if let out { try writeOutput(GridSearch.csv(ranked, metrics: shownMetrics), to: out) }
         if let writeConfig, let best = ranked.first {
-            var group = base
-            group.window = best.window
-            group.vae.latent = best.latent
-            group.vae.beta = best.beta
-            group.threshold.falseAlarmsPerDay = best.falseAlarms
-            group.scoring.recentSteps = min(group.scoring.recentSteps, group.window)
-            let text = "# Written by anomalyd tune: best \(metric.rawValue) \(Self.format(best.metrics[metric]))"
+            let text = "# Written by anomalyd tune: best \(metric.rawValue) \(GridSearch.format(best.metrics[metric]))"
                 + " on \(inputs.count) labelled files.\n# Tuned on labelled data: not Config/nab.toml's"
-                + " one-config, no-per-file-tuning rule.\n\n" + group.toml
+                + " one-config, no-per-file-tuning rule.\n\n" + best.configured(base).toml
             _ = try Configuration.parse(text, source: writeConfig)  // what is written must read back
-            try write(text, to: writeConfig)
+            try writeOutput(text, to: writeConfig)
         }
     }
 
@@ -188,27 +132,27 @@ struct Tune: ParsableCommand {
         return shown.filter { seen.insert($0).inserted }
     }
 
-    private func report(_ ranked: [Trial], files: Int) {
+    private func report(_ ranked: [GridSearch.Trial], files: Int) {
         let metrics = shownMetrics
         printLine((["rank", "window", "latent", "beta", "false_alarms"] + metrics.map(\.rawValue))
             .map { $0.padding(toLength: max($0.count, 8), withPad: " ", startingAt: 0) }.joined(separator: " "))
         for (rank, trial) in ranked.enumerated() {
-            let cells = ["\(rank + 1)", "\(trial.window)", "\(trial.latent)", Self.format(trial.beta),
-                         "\(trial.falseAlarms)"] + metrics.map { Self.format(trial.metrics[$0]) }
+            let cells = ["\(rank + 1)", "\(trial.window)", "\(trial.latent)", GridSearch.format(trial.beta),
+                         "\(trial.falseAlarms)"] + metrics.map { GridSearch.format(trial.metrics[$0]) }
             let widths = [4, 6, 6, 4, 12] + metrics.map(\.rawValue.count)
             printLine(zip(cells, widths).map { $0.padding(toLength: max($1, 8), withPad: " ", startingAt: 0) }
                 .joined(separator: " "))
         }
         guard let best = ranked.first else { return }
         printLine("")
-        printLine("# best by \(metric.rawValue) = \(Self.format(best.metrics[metric])) over \(files) files"
+        printLine("# best by \(metric.rawValue) = \(GridSearch.format(best.metrics[metric])) over \(files) files"
             + " (tuned on these labels: check it on files it was not tuned on)")
         printLine("[[group]]\nwindow = \(best.window)\n\n[group.vae]\nlatent = \(best.latent)\nbeta = \(best.beta)"
             + "\n\n[group.threshold]\nfalse_alarms_per_day = \(best.falseAlarms)")
     }
 
-    /// The grid, in order: window, then latent, β, false-alarm rate.
-    private func grid(base: GroupConfiguration) throws -> [Trial] {
+    /// The grid of the options' values.
+    private func grid(base: GroupConfiguration) throws -> GridSearch {
         func ints(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> [Int] {
             try ModelCommand.list(text).map {
                 guard let n = Int($0), range.contains(n) else { throw ValidationError("--\(name): \($0) is not in \(range)") }
@@ -234,37 +178,8 @@ struct Tune: ParsableCommand {
         guard !windows.isEmpty, !latents.isEmpty, !betas.isEmpty, !methods.isEmpty else {
             throw ValidationError("every grid option needs at least one value")
         }
-        var trials: [Trial] = []
-        for w in windows { for l in latents { for b in betas { for m in methods {
-            trials.append(Trial(window: w, latent: l, beta: b, falseAlarms: m))
-        } } } }
-        return trials
-    }
-
-    /// The label key a file path ends with (`…/realTraffic/speed_6005.csv` → `realTraffic/speed_6005.csv`),
-    /// or the path itself.
-    static func labelKey(of path: String, in labels: NABLabels) -> String {
-        if labels.windows[path] != nil { return path }
-        return labels.windows.keys.filter { path.hasSuffix("/" + $0) }.max { $0.count < $1.count } ?? path
-    }
-
-    static func format(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "-" }
-        return String(format: "%.4f", value)
-    }
-
-    static func csv(_ ranked: [Trial], metrics: [Metric]) -> String {
-        var text = (["window", "latent", "beta", "false_alarms"] + metrics.map(\.rawValue)).joined(separator: ",") + "\n"
-        for trial in ranked {
-            text += (["\(trial.window)", "\(trial.latent)", "\(trial.beta)", "\(trial.falseAlarms)"]
-                + metrics.map { format(trial.metrics[$0]) }).joined(separator: ",") + "\n"
-        }
-        return text
-    }
-
-    private func write(_ text: String, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw CommandFailure("cannot write \(path)")
-        }
+        return GridSearch(windows: windows, latents: latents, betas: betas, falseAlarms: methods)
     }
 }
+
+extension GridSearch.Metric: ExpressibleByArgument {}

@@ -30,9 +30,22 @@ struct AnomalydProcess {
     static func run(_ arguments: [String], timeout: Duration = .seconds(60)) throws
         -> (status: Int32, stdout: String, stderr: String)
     {
+        try run(binary, arguments, timeout: timeout)
+    }
+
+    /// Runs `executable arguments…` to completion (bounded by `timeout`), with `environment` added
+    /// to the test's and in `directory` when given; its exit status, stdout and stderr.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                    directory: String? = nil, timeout: Duration = .seconds(60)) throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -51,7 +64,8 @@ struct AnomalydProcess {
         while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning {
             process.terminate()
-            Issue.record("anomalyd \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+            let command = ([executable.lastPathComponent] + arguments).joined(separator: " ")
+            Issue.record("\(command) did not finish within \(timeout)")
         }
         process.waitUntilExit()
         group.wait()

@@ -1,18 +1,6 @@
 import Foundation
 import Testing
 
-/// The shared benchmark data next to the repository (`../shared/data`, or one level further up
-/// for a working copy under `wt/`). Part of the test environment: missing data fails the test.
-var dataDirectory: String {
-    get throws {
-        let root = AnomalydProcess.repositoryRoot
-        let found = ["../shared/data", "../../shared/data"]
-            .map { root.appendingPathComponent($0).standardizedFileURL.path }
-            .first { FileManager.default.fileExists(atPath: $0 + "/nab/combined_windows.json") }
-        return try #require(found, "../shared/data/nab is missing next to the repository")
-    }
-}
-
 /// A small, fast configuration so that debug builds stay quick; the model commands' tests use a
 /// larger window and network (``testConfig(name:window:hidden:latent:)``).
 let smallConfig = testConfig(name: "small", window: 16, hidden: 16, latent: 2)
@@ -45,7 +33,7 @@ func testConfig(name: String, window: Int, hidden: Int, latent: Int) -> String {
 
     /// Two runs over two real NAB files give byte-identical results, with one row per input row.
     @Test func detectIsDeterministicOnRealFiles() throws {
-        let data = try dataDirectory
+        let data = fixtures
         let directory = try TemporaryDirectory()
         let config = directory.path("small.toml")
         try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
@@ -99,24 +87,47 @@ func testConfig(name: String, window: Int, hidden: Int, latent: Int) -> String {
     }
 
     /// `evaluate` matches results to label keys by relative path and prints the three profiles,
-    /// event metrics and a plot.
+    /// each category's raw points at the corpus threshold, event metrics and a plot.
     @Test func evaluateScoresNABResults() throws {
-        let data = try dataDirectory
+        let data = fixtures
         let directory = try TemporaryDirectory()
         let config = directory.path("small.toml")
         try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(atPath: directory.path("results/realTraffic"), withIntermediateDirectories: true)
-        let name = "realTraffic/speed_7578.csv"
-        #expect(try AnomalydProcess.run(["detect", data + "/nab/data/" + name, "--config", config,
-                                         "--out", directory.path("results/" + name)]).status == 0)
+        for name in Self.files {
+            let category = String(name.split(separator: "/")[0])
+            try FileManager.default.createDirectory(atPath: directory.path("results/" + category),
+                                                    withIntermediateDirectories: true)
+            #expect(try AnomalydProcess.run(["detect", data + "/nab/data/" + name, "--config", config,
+                                             "--out", directory.path("results/" + name)]).status == 0)
+        }
         let result = try AnomalydProcess.run(["evaluate", "--results", directory.path("results"),
                                               "--labels", data + "/nab/combined_windows.json", "--plot", directory.path("p.svg")])
         #expect(result.status == 0, "\(result.stderr)")
         for key in ["nab.standard ", "nab.reward_low_FP_rate ", "nab.reward_low_FN_rate ", "events.f1 "] {
             #expect(result.stdout.contains(key), "\(result.stdout)")
         }
-        #expect(result.stdout.contains("nab.files 1 files"))
+        #expect(result.stdout.contains("nab.files 2 files"))
+        // Per profile, one line per category; normalising their sums gives the profile's score.
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        for profile in ["standard", "reward_low_FP_rate", "reward_low_FN_rate"] {
+            let overall = try #require(lines.first { $0.hasPrefix("nab.\(profile) ") })
+            let score = try #require(Double(overall.split(separator: " ")[1]))
+            var raw = 0.0, null = 0.0, perfect = 0.0
+            for category in ["realAdExchange", "realTraffic"] {
+                let line = try #require(lines.first { $0.hasPrefix("nab.\(profile).\(category) ") }, "\(result.stdout)")
+                // nab.standard.realTraffic -1.23 points (null -4.00, perfect 4.00)
+                let numbers = line.split(whereSeparator: { " (),".contains($0) }).compactMap { Double($0) }
+                try #require(numbers.count == 3, "\(line)")
+                raw += numbers[0]
+                null += numbers[1]
+                perfect += numbers[2]
+                #expect(line.contains(" points (null "), "\(line)")
+            }
+            #expect(abs(100 * (raw - null) / (perfect - null) - score) < 0.5, "\(profile): \(result.stdout)")
+        }
         let svg = try String(contentsOfFile: directory.path("p.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
+        for id in ["time-axis", "value-axis", "score-axis", "legend"] { #expect(svg.contains("<g id=\"\(id)\">"), "\(id)") }
+        #expect(svg.contains(">time (UTC)</text>"))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The offline model commands of SPEC §6 — `train`, `inspect`, `score`, `embed`, `generate` —
+/// The offline model commands of docs/DESIGN.md §6 — `train`, `inspect`, `score`, `embed`, `generate` —
 /// run as the real binary on a real NAB file, with a small configuration so debug builds stay
 /// quick. Each test trains its own model (under a second) in its own temporary directory.
 @Suite struct ModelCommandTests {
@@ -14,15 +14,8 @@ import Testing
 
     private static let smallConfig = testConfig(name: "cmds", window: window, hidden: 32, latent: latent)
 
-    /// The NAB file, from the shared data next to the repository (`../shared/data`, or one
-    /// level further up for a working copy under `wt/`). Missing data fails the test.
-    private static func nabPath() throws -> String {
-        let root = AnomalydProcess.repositoryRoot
-        let found = ["../shared/data/nab/data", "../../shared/data/nab/data"]
-            .map { root.appendingPathComponent($0).appendingPathComponent(nabFile).standardizedFileURL.path }
-            .first { FileManager.default.fileExists(atPath: $0) }
-        return try #require(found, "../shared/data/nab/data/\(nabFile) is missing next to the repository")
-    }
+    /// The NAB file, committed under `Tests/Fixtures`.
+    private static func nabPath() -> String { fixtures + "/nab/data/" + nabFile }
 
     /// A trained model in `directory`: the config's path, the model's path and train's stdout.
     private static func trainedModel(in directory: TemporaryDirectory) throws
@@ -30,7 +23,7 @@ import Testing
     {
         let config = directory.path("small.toml"), model = directory.path("m.safetensors")
         try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
-        let result = try AnomalydProcess.run(["train", try nabPath(), "--out", model, "--config", config])
+        let result = try AnomalydProcess.run(["train", nabPath(), "--out", model, "--config", config])
         try #require(result.status == 0, "train failed: \(result.stderr)")
         return (config, model, result.stdout)
     }
@@ -76,7 +69,7 @@ import Testing
     @Test func scoreRanksAnInjectedSpikeAboveNormalRows() throws {
         let directory = try TemporaryDirectory()
         let (config, model, _) = try Self.trainedModel(in: directory)
-        var lines = try String(contentsOfFile: try Self.nabPath(), encoding: .utf8)
+        var lines = try String(contentsOfFile: Self.nabPath(), encoding: .utf8)
             .split(whereSeparator: \.isNewline).map(String.init)
         let spikeRow = 600
         let time = try #require(lines[spikeRow + 1].split(separator: ",").first)
@@ -115,7 +108,7 @@ import Testing
     @Test func scoreRefusesAnotherConfiguration() throws {
         let directory = try TemporaryDirectory()
         let (_, model, _) = try Self.trainedModel(in: directory)
-        let result = try AnomalydProcess.run(["score", try Self.nabPath(), "--model", model])
+        let result = try AnomalydProcess.run(["score", Self.nabPath(), "--model", model])
         #expect(result.status == 1)
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("--config"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
@@ -124,7 +117,7 @@ import Testing
     @Test func embedWritesLatentCoordinatesPerWindow() throws {
         let directory = try TemporaryDirectory()
         let (config, model, _) = try Self.trainedModel(in: directory)
-        let data = try Self.nabPath()
+        let data = Self.nabPath()
         let embed = try AnomalydProcess.run(["embed", data, "--model", model])
         #expect(embed.status == 0, "\(embed.stderr)")
         let (header, rows) = Self.cells(embed.stdout)
@@ -183,7 +176,7 @@ import Testing
         let truncated = directory.path("truncated.safetensors"), garbage = directory.path("garbage.safetensors")
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
         try Data("not a model at all\n".utf8).write(to: URL(fileURLWithPath: garbage))
-        let data = try Self.nabPath()
+        let data = Self.nabPath()
         for path in [truncated, garbage, directory.path("missing.safetensors")] {
             for arguments in [["inspect", path], ["inspect", "--json", path],
                               ["score", data, "--model", path, "--config", config],

@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func tuneAndEvaluateDrawBarsOnATerminal() throws {
-        let data = try dataDirectory
+        let data = fixtures
         let directory = try TemporaryDirectory()
         let (_, config) = try input(directory)
         let name = "realTraffic/speed_7578.csv"

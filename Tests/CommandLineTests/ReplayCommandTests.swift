@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `anomalyd replay` → a pyzmq subscriber: every row arrives once, in order, as a SPEC §3 record.
+/// `anomalyd replay` → a pyzmq subscriber: every row arrives once, in order, as a docs/DESIGN.md §3 record.
 @Suite struct ReplayCommandTests {
     @Test func everyRowReachesAPyzmqSubscriberAsAJSONRecord() throws {
         let directory = try TemporaryDirectory()

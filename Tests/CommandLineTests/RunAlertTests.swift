@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `anomalyd run` end to end: a pyzmq producer publishes a unit sine with a spike and a level
-/// shift, a pyzmq subscriber receives the alerts (SPEC §4).
+/// shift, a pyzmq subscriber receives the alerts (docs/DESIGN.md §4).
 @Suite struct RunAlertTests {
     /// Where the anomalies of ``scenarioLines(_:)`` sit, as point indices.
     static let spike = 200
@@ -98,12 +98,19 @@ import Testing
         #expect(metricValue(metrics, "anomalyd_records_received_total") == Double(2 * 400))
         // Every window of both series from the training run on is scored once it is full.
         #expect(metricValue(metrics, "anomalyd_windows_scored_total") == Double(2 * (400 - 19)))
+        // Every batch the model scored was timed, on the work loop and on the scoring thread alike:
+        // at least one batch, at most one per window the model saw (2 × 281 after training).
+        let batches = try #require(metricValue(metrics, "anomalyd_scoring_seconds_count"), "\(metrics)")
+        let seconds = try #require(metricValue(metrics, "anomalyd_scoring_seconds_sum"))
+        #expect(batches >= 1 && batches <= Double(2 * (400 - 119)), "\(batches) batches")
+        #expect(seconds > 0 && seconds < 30, "\(seconds) s")
+        #expect(metricValue(metrics, #"anomalyd_scoring_seconds_bucket{le="+Inf"}"#) == batches)
         #expect(daemon.log.contains("stopped"))
     }
 }
 
 extension RunAlertTests {
-    /// Before the first model, the cold-start check alerts on a spike: SPEC §4's message with
+    /// Before the first model, the cold-start check alerts on a spike: docs/DESIGN.md §4's message with
     /// model version 0 and `null` model scores, through the real daemon to a pyzmq subscriber;
     /// the clean series and the rest of the cold start stay quiet, and the model still trains on
     /// time.
@@ -148,7 +155,7 @@ extension RunAlertTests {
     }
 }
 
-/// SPEC §4's alert message: keys and JSON types.
+/// docs/DESIGN.md §4's alert message: keys and JSON types.
 enum AlertSchema {
     static func check(_ message: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) {
         let topic = message["topic"] as? String ?? ""

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `[security] curve = true` (SPEC §9): both sockets are CURVE servers behind a ZAP allowlist
+/// `[security] curve = true` (docs/DESIGN.md §9): both sockets are CURVE servers behind a ZAP allowlist
 /// of the keys in `authorized_keys_dir`; everyone else is refused and counted.
 @Suite struct RunCurveTests {
     @Test func onlyAuthorisedKeysPublishAndSubscribeAndRefusalsAreCounted() async throws {

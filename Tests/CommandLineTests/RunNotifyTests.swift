@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// systemd's notify protocol (SPEC §9), against a test AF_UNIX datagram socket standing in for
+/// systemd's notify protocol (docs/DESIGN.md §9), against a test AF_UNIX datagram socket standing in for
 /// the service manager: READY=1 after the sockets are bound, WATCHDOG=1 from the work loop,
 /// RELOADING=1/READY=1 around SIGHUP, STOPPING=1 on SIGTERM — and no pings once the loop hangs.
 @Suite struct RunNotifyTests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Bad input never stops `anomalyd run`: malformed lines, records of no group and oversized
-/// messages are counted exactly by reason (SPEC §3, §8) while the daemon keeps serving.
+/// messages are counted exactly by reason (docs/DESIGN.md §3, §8) while the daemon keeps serving.
 @Suite struct RunRejectTests {
     @Test func malformedLinesAndOversizedMessagesAreCountedExactlyAndTheDaemonKeepsServing() async throws {
         let directory = try TemporaryDirectory()

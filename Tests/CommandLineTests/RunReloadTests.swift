@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// SIGHUP re-reads the configuration (SPEC §5): a valid change is applied (a new topic prefix
+/// SIGHUP re-reads the configuration (docs/DESIGN.md §5): a valid change is applied (a new topic prefix
 /// and a second output endpoint are observable by a subscriber); an invalid file is rejected
 /// whole, logged with the key at fault, and the daemon keeps serving with the running one.
 @Suite struct RunReloadTests {

@@ -3,7 +3,7 @@ import Testing
 
 /// Models survive the daemon: SIGTERM checkpoints and exits 0, a restart loads the model instead
 /// of retraining and alerts exactly as an uninterrupted run, and `kill -9` at any moment never
-/// leaves a torn model file (SPEC §7, §9).
+/// leaves a torn model file (docs/DESIGN.md §7, §9).
 @Suite struct RunRestartTests {
     /// A stream's alerts as (id, state, ts) triples, in order.
     static func alertKeys(_ peer: PythonPeer) -> [String] {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Start-up failures end `anomalyd run` at once with status 1 and the reason (SPEC §6).
+/// Start-up failures end `anomalyd run` at once with status 1 and the reason (docs/DESIGN.md §6).
 @Suite struct RunStartupTests {
     @Test func anInputEndpointInUseExitsOneWithTheReason() async throws {
         let directory = try TemporaryDirectory()

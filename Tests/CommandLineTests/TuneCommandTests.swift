@@ -19,7 +19,7 @@ import Testing
     /// `check-config` accepts; and `detect` + `evaluate` with that config reproduce its score,
     /// so tune measures exactly what evaluate does.
     @Test func tuneRanksTheGridAndItsBestReproducesUnderEvaluate() throws {
-        let data = try dataDirectory
+        let data = fixtures
         let directory = try TemporaryDirectory()
         let config = directory.path("small.toml")
         try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)
@@ -101,7 +101,7 @@ import Testing
 extension TuneCommandTests {
     /// A file that the NAB labels do not know is named on stderr and left out of the runs.
     @Test func unlabelledFilesAreSkippedByName() throws {
-        let data = try dataDirectory
+        let data = fixtures
         let directory = try TemporaryDirectory()
         let config = directory.path("small.toml")
         try smallConfig.write(toFile: config, atomically: true, encoding: .utf8)

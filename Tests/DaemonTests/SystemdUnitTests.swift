@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The shipped units (`systemd/*.service`) pass `systemd-analyze verify` cleanly, keep the
-/// contract of SPEC §9 and stay hardened. Needs systemd-analyze: `apt-get install -y systemd`.
+/// contract of docs/DESIGN.md §9 and stay hardened. Needs systemd-analyze: `apt-get install -y systemd`.
 /// A machine without it fails these tests rather than skipping them.
 @Suite struct SystemdUnitTests {
     static let unitDirectory = URL(fileURLWithPath: #filePath)

@@ -36,9 +36,10 @@ import Testing
     ///   the daemon does after a message when more wait, and ``StreamingDetector/flushInline()``
     ///   where the others flush and finish, as the daemon does once the input is drained.
     func run(executor: ThreadExecutor?, groups: [GroupConfiguration] = [smallGroup()],
-             eager: Bool = false) throws -> RecordingSink {
+             eager: Bool = false, observer: BatchCounter? = nil) throws -> RecordingSink {
         let (detector, sink) = recordingDetector(groups, limits: DetectorLimits(batchCapacity: 32))
         detector.scoringExecutor = executor
+        detector.scoringObserver = observer
         var rng = SeededRandom(seed: 3)
         for i in 0..<1200 {
             for s in 0..<4 {
@@ -61,6 +62,32 @@ import Testing
         detector.finishScoring()
         #expect(detector.queuedWindows == 0)
         return sink
+    }
+
+    /// Counts the batches and windows a ``ScoringObserver`` is told of, from any thread.
+    final class BatchCounter: ScoringObserver, @unchecked Sendable {
+        private let lock = NSLock()
+        private var counts = (batches: 0, windows: 0, time: Duration.zero)
+        func scored(batchOf windows: Int, in duration: Duration) {
+            lock.withLock { counts = (counts.batches + 1, counts.windows + windows, counts.time + duration) }
+        }
+        var total: (batches: Int, windows: Int, time: Duration) { lock.withLock { counts } }
+    }
+
+    /// Every window the VAE scores is in one timed batch, inline, on the executor's thread and
+    /// with eager hand-overs alike; windows judged before the model are in none.
+    @Test func everyScoredBatchIsTimed() throws {
+        for executor in [nil, ThreadExecutor()] {
+            for eager in executor == nil ? [false] : [false, true] {
+                let observer = BatchCounter()
+                let sink = try run(executor: executor, eager: eager, observer: observer)
+                let byModel = sink.results.count { $0.modelVersion > 0 }
+                let total = observer.total
+                #expect(byModel > 2000 && total.windows == byModel, "executor \(executor != nil), eager \(eager)")
+                #expect(total.batches >= byModel / 32 && total.batches <= byModel)
+                #expect(total.time > .zero)
+            }
+        }
     }
 
     @Test func scoringOnAnotherThreadGivesTheSameResultsInTheSameOrder() throws {

@@ -99,7 +99,7 @@ import Testing
         #expect(sink.alerts.filter { $0.event.state == .open }.count == 1)
     }
 
-    /// `retrain_every = "never"` trains once and freezes (SPEC §5; `detect --train-rows` relies
+    /// `retrain_every = "never"` trains once and freezes (docs/DESIGN.md §5; `detect --train-rows` relies
     /// on it): not even a new normal retrains it.
     @Test func aFrozenModelIsNeverRetrained() throws {
         let (detector, sink) = recordingDetector([smallGroup()])
@@ -144,7 +144,7 @@ import Testing
         #expect(sink.results.allSatisfy { $0.score == 0 && $0.anomalyScore == 0 && !$0.alertOpen && $0.modelVersion == 0 })
     }
 
-    /// Before the first model the cold-start check judges every window (SPEC §4's alert, with
+    /// Before the first model the cold-start check judges every window (docs/DESIGN.md §4's alert, with
     /// model version 0 and no model scores) at the same false-alarm rate: a spike alerts on the
     /// next step (the check judges the step before the newest, against the steps on both sides),
     /// the noisy sine around it does not, and every window still goes to the first model's

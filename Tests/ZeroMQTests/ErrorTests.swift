@@ -21,6 +21,19 @@ import ZeroMQ
         #expect(unknownTransport.message == "Protocol not supported")
     }
 
+    /// libzmq says only "Invalid argument" for `127.0.0.1:5556`; the socket says what to write.
+    @Test func endpointWithoutTransportShowsTheTCPForm() throws {
+        let socket = try context.testSocket(.pub)
+        for operation in [socket.connect, socket.bind] {
+            let error = try #require(throws: EndpointError.self) { try operation("127.0.0.1:5556") }
+            #expect(error.endpoint == "127.0.0.1:5556")
+            #expect(error.description.contains("tcp://host:port") && error.description.contains("tcp://127.0.0.1:5556"))
+        }
+        #expect(EndpointError(checking: "localhost")?.description.contains("tcp://localhost:PORT") == true)
+        #expect(EndpointError(checking: "ipc:///run/anomalyd.sock") == nil)
+        #expect(EndpointError(checking: "tcp://127.0.0.1:5556") == nil)
+    }
+
     @Test func portInUseSaysSo() throws {
         let first = try context.testSocket(.pull)
         let endpoint = try first.bindLoopback()

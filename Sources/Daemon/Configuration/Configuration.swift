@@ -1,6 +1,6 @@
 import Detector
 
-/// The whole daemon configuration: SPEC §5, one value built from `anomalyd.toml`.
+/// The whole daemon configuration: docs/DESIGN.md §5, one value built from `anomalyd.toml`.
 ///
 /// Every key has a default, so `Configuration()` serves on loopback. Loading is strict:
 /// an unknown key, a wrong type or an out-of-range value is a ``ConfigurationError`` naming the key.
@@ -26,7 +26,7 @@ public struct Configuration: Sendable, Equatable {
 
 /// Record input format of `[input] format`.
 public enum InputFormat: String, Sendable, Equatable, CaseIterable {
-    /// Pick per line (SPEC §3).
+    /// Pick per line (docs/DESIGN.md §3).
     case auto
     /// JSON lines only.
     case json

@@ -1,6 +1,7 @@
 import Detector
 import Foundation
 import TOMLKit
+import ZeroMQ
 
 extension Configuration {
     /// Loads and validates a TOML file; throws ``ConfigurationError`` listing every problem.
@@ -14,6 +15,12 @@ extension Configuration {
                 problems: [ConfigurationProblem(key: "", message: "cannot read the file: \(error.localizedDescription)")])
         }
         return try parse(text, source: path)
+    }
+
+    /// The built-in defaults, validated as a file would be: what `anomalyd run` starts on
+    /// without `--config`, and what `check-config` without it checks.
+    public static func builtInDefaults() throws -> Configuration {
+        try parse("", source: "the built-in defaults")
     }
 
     /// Parses and validates TOML text; keys not given keep their defaults.
@@ -78,6 +85,11 @@ extension Configuration {
     private func validate(into problems: inout [ConfigurationProblem]) {
         if input.bind.isEmpty && input.connect.isEmpty {
             problems.append(.init(key: "input.bind", message: "no input endpoint: set input.bind or input.connect"))
+        }
+        for (key, endpoints) in [("input.bind", input.bind), ("input.connect", input.connect), ("output.bind", output.bind)] {
+            for endpoint in endpoints {
+                if let error = EndpointError(checking: endpoint) { problems.append(.init(key: key, message: error.description)) }
+            }
         }
         if security.curve && security.secretKeyFile.isEmpty {
             problems.append(.init(key: "security.secret_key_file", message: "required when security.curve = true"))

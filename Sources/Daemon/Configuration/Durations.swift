@@ -1,4 +1,4 @@
-/// Parses the duration strings of SPEC §5: `"500ms"`, `"90s"`, `"5m"`, `"1h"`, `"2d"`, also `"1.5h"`.
+/// Parses the duration strings of docs/DESIGN.md §5: `"500ms"`, `"90s"`, `"5m"`, `"1h"`, `"2d"`, also `"1.5h"`.
 ///
 /// Returns seconds, or nil when the text is not a positive finite duration.
 public func parseDuration(_ text: String) -> Double? {

@@ -1,4 +1,4 @@
-/// Where the metrics listener binds: `metrics.listen` as `host:port` (SPEC §5), with IPv6 hosts in
+/// Where the metrics listener binds: `metrics.listen` as `host:port` (docs/DESIGN.md §5), with IPv6 hosts in
 /// brackets (`[::1]:9464`). Port 0 asks the kernel for a free port; ``MetricsServer/localPort()``
 /// then tells which one it got.
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {

@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
-/// The operator's HTTP listener (SPEC §8, §9), a `Service` with one job:
+/// The operator's HTTP listener (docs/DESIGN.md §8, §9), a `Service` with one job:
 ///
 /// | path | answer |
 /// |---|---|
@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// | `GET /readyz` | 200 `ready` once ``DaemonMetrics/isReady``, else 503 |
 /// | anything else | 404 |
 ///
-/// It runs on one event-loop thread of its own (the daemon owns its threads, SPEC §9), binds when
+/// It runs on one event-loop thread of its own (the daemon owns its threads, docs/DESIGN.md §9), binds when
 /// ``run()`` starts and closes on graceful shutdown.
 public struct MetricsServer: Service {
     /// The configured address (port 0 = any free port; see ``localPort()``).

@@ -1,7 +1,7 @@
 import Detector
 import ZeroMQ
 
-/// Publishes what the detector produces on the output PUB socket (SPEC §4): alerts as
+/// Publishes what the detector produces on the output PUB socket (docs/DESIGN.md §4): alerts as
 /// `[<prefix><group>.<series>, JSON]`, model events as `[model.<group>, JSON]`.
 ///
 /// A ``DetectorSink`` called on the work loop's thread; it owns the PUB socket. Sends never

@@ -4,7 +4,7 @@ import ZeroMQ
 
 /// The daemon's two ZeroMQ sockets, opened from `[input]`, `[output]` and `[security]`:
 /// a SUB that producers publish to and a PUB that alerts leave by, both CURVE servers behind a
-/// ZAP allowlist when `security.curve` is on (SPEC §9).
+/// ZAP allowlist when `security.curve` is on (docs/DESIGN.md §9).
 ///
 /// Owned by the work loop's thread: sockets are not thread-safe.
 final class SocketSet {

@@ -81,6 +81,7 @@ final class WorkLoop {
         detector = Self.detector(for: configuration)
         detector.sink = publisher
         detector.scoringExecutor = scoring
+        detector.scoringObserver = metrics
         let stale = store.removeStaleTemporaryFiles()
         if !stale.isEmpty {
             logger.notice("removed the temporary files of unfinished model writes", metadata: ["files": "\(stale)"])
@@ -161,7 +162,7 @@ final class WorkLoop {
     }
 
     private func handleMessage() {
-        // [topic, payload] or [payload] (SPEC §3); frames after the topic are each a payload.
+        // [topic, payload] or [payload] (docs/DESIGN.md §3); frames after the topic are each a payload.
         let payloads = message.frameCount > 1 ? 1..<message.frameCount : 0..<message.frameCount
         var bytes = 0
         for index in payloads { bytes += message[index].count }
@@ -173,7 +174,7 @@ final class WorkLoop {
                 let payload = message[index]
                 parser.parse(payload) { record in
                     records += 1
-                    // The clock is read only for records without a timestamp (SPEC §3: missing →
+                    // The clock is read only for records without a timestamp (docs/DESIGN.md §3: missing →
                     // time of receipt), once per record: a burst of them must not share one time,
                     // or all but the first of a series would be dropped as duplicates.
                     let receivedAt = record.recordTime == nil ? receiptTime() : 0
@@ -254,7 +255,7 @@ final class WorkLoop {
         }
     }
 
-    /// Copies the ZAP handler's admitted and refused counts into the metrics (SPEC §9: refusals
+    /// Copies the ZAP handler's admitted and refused counts into the metrics (docs/DESIGN.md §9: refusals
     /// are counted). The handler counts on its own thread; this adds what is new since last time.
     private func countCurve() {
         guard let authenticator = sockets.authenticator else { return }
@@ -365,6 +366,7 @@ final class WorkLoop {
                 detector = Self.detector(for: new)
                 detector.sink = publisher
                 detector.scoringExecutor = scoring
+                detector.scoringObserver = metrics
                 savedVersions = [:]
                 loadModels()
             }

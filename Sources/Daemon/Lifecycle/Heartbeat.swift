@@ -5,7 +5,7 @@ import Atomics
 /// when systemd runs a watchdog — the beat sends `WATCHDOG=1` at the interval systemd asked for.
 ///
 /// Because the ping rides on the work loop's beat rather than a timer of its own, a stuck loop stops
-/// the pings and systemd restarts the daemon (SPEC §9). A beat is two relaxed atomic operations
+/// the pings and systemd restarts the daemon (docs/DESIGN.md §9). A beat is two relaxed atomic operations
 /// unless a ping is due. The clock starts at creation, which counts as the first beat.
 public final class Heartbeat: Sendable {
     private let origin: ContinuousClock.Instant

@@ -6,7 +6,7 @@ import UnixSignals
 /// (sd_notify(3)), and sends `STOPPING=1` as soon as graceful shutdown begins.
 ///
 /// The reload itself is the daemon's: a closure that re-reads and validates the configuration and
-/// applies it whole, returning the new one-line status, or throws to keep the running one (SPEC §5).
+/// applies it whole, returning the new one-line status, or throws to keep the running one (docs/DESIGN.md §5).
 /// Either way the service ends the reload with `READY=1`; a rejected file leaves its reason in
 /// `STATUS=` and the log. Signals that arrive during a reload are handled one after another.
 public struct ReloadSignalService: Service {

@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A swift-log handler that writes one line per message to stderr (SPEC §9).
+/// A swift-log handler that writes one line per message to stderr (docs/DESIGN.md §9).
 ///
 /// Under systemd (`$JOURNAL_STREAM` set) each line starts with the `<N>` syslog priority that
 /// journald parses (sd-daemon(3)), and no timestamp, which journald adds itself. Elsewhere each

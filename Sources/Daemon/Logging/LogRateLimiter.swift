@@ -1,5 +1,5 @@
 /// Lets one log line per key through per interval and counts what it held back, so a flood of bad
-/// input costs a line every few seconds, not a line per record (SPEC §3: at most once per 10 s per
+/// input costs a line every few seconds, not a line per record (docs/DESIGN.md §3: at most once per 10 s per
 /// reason, with a sample).
 ///
 /// Not thread-safe: each loop that logs owns its own limiter (no lock on the hot path).

@@ -1,5 +1,5 @@
 extension DaemonMetrics {
-    /// The `state` label of `alerts_published_total`: the alert message kinds of SPEC §4.
+    /// The `state` label of `alerts_published_total`: the alert message kinds of docs/DESIGN.md §4.
     public enum AlertState: Int, CaseIterable, Sendable {
         /// First anomalous window of an episode.
         case open

@@ -1,8 +1,9 @@
-import Records
 import Atomics
+import Detector
 import Prometheus
+import Records
 
-/// The daemon's Prometheus metrics (SPEC §8), every name prefixed `anomalyd_`, in one
+/// The daemon's Prometheus metrics (docs/DESIGN.md §8), every name prefixed `anomalyd_`, in one
 /// ``PrometheusCollectorRegistry`` that the metrics listener renders at `GET /metrics`.
 ///
 /// All label values are created up front, so the hot path never builds a label or looks one up:
@@ -12,7 +13,7 @@ import Prometheus
 ///
 /// One instance per process, shared by reference between the ingest loop, the trainer and the
 /// HTTP listener.
-public final class DaemonMetrics: Sendable {
+public final class DaemonMetrics: ScoringObserver {
     /// The namespace of every metric name: each one starts `anomalyd_`.
     public static let namespace = "anomalyd"
 
@@ -37,14 +38,15 @@ public final class DaemonMetrics: Sendable {
     public let modelsTrained: [Counter]
     /// `model_training_seconds`: wall time of one training run, whatever its result.
     public let modelTrainingSeconds: DurationHistogram
-    /// `scoring_seconds`: time to score one window (or one batch, divided by its size).
+    /// `scoring_seconds`: the VAE scoring of one batch of windows (up to 256), timed on the thread
+    /// that ran it — the work loop or the scoring thread; ``windowsScored`` counts the windows.
     public let scoringSeconds: DurationHistogram
     /// `record_to_alert_seconds`: from receipt of the record that completed a window to the
     /// alert it caused being handed to the publishing socket.
     public let recordToAlertSeconds: DurationHistogram
     /// `curve_allowed_total`: ZAP requests admitted (key in `authorized_keys_dir`).
     public let curveAllowed: Counter
-    /// `curve_denied_total`: ZAP requests refused (SPEC §9: "refused and counted").
+    /// `curve_denied_total`: ZAP requests refused (docs/DESIGN.md §9: "refused and counted").
     public let curveDenied: Counter
 
     private let readyGauge: Gauge
@@ -93,7 +95,7 @@ public final class DaemonMetrics: Sendable {
             descriptor: named("model_training", unit: "seconds", help: "Wall time of one model training run."),
             buckets: Self.trainingBuckets)
         scoringSeconds = registry.makeDurationHistogram(
-            descriptor: named("scoring", unit: "seconds", help: "Time to score one window."),
+            descriptor: named("scoring", unit: "seconds", help: "VAE scoring time of one batch of windows."),
             buckets: Self.scoringBuckets)
         recordToAlertSeconds = registry.makeDurationHistogram(
             descriptor: named(
@@ -139,7 +141,13 @@ public final class DaemonMetrics: Sendable {
         modelTrainingSeconds.record(duration)
     }
 
-    /// Whether the daemon is ready (SPEC §9: sockets bound, saved models loaded); `/readyz` reads it.
+    /// Records one batch's VAE scoring in `scoring_seconds` (the ``Detector/ScoringObserver`` the
+    /// work loop gives its detector): a histogram observation, from whichever thread scored it.
+    public func scored(batchOf windows: Int, in duration: Duration) {
+        scoringSeconds.record(duration)
+    }
+
+    /// Whether the daemon is ready (docs/DESIGN.md §9: sockets bound, saved models loaded); `/readyz` reads it.
     public var isReady: Bool { readyFlag.load(ordering: .relaxed) }
 
     /// Sets readiness and the `ready` gauge together.

@@ -2,7 +2,7 @@ import Detector
 import Foundation
 
 /// Group models on disk, one safetensors file per group in the state directory's `models/`
-/// folder (SPEC §7). Writes are atomic (temporary file, fsync, rename, directory fsync, done by
+/// folder (docs/DESIGN.md §7). Writes are atomic (temporary file, fsync, rename, directory fsync, done by
 /// the model file writer), so a crash or `kill -9` at any instant leaves the old or the new file.
 public struct ModelStore: Sendable {
     /// The state directory.

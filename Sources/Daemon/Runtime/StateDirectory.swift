@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the daemon keeps models and checkpoints (`[state] directory`, SPEC §5): the configured
+/// Where the daemon keeps models and checkpoints (`[state] directory`, docs/DESIGN.md §5): the configured
 /// path; else `$STATE_DIRECTORY` (systemd's `StateDirectory=`, first entry); else `./anomalyd-state`.
 public struct StateDirectory: Sendable, Equatable {
     /// The resolved path.

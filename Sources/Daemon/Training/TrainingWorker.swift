@@ -2,7 +2,7 @@ import Detector
 import Foundation
 
 /// Runs ``TrainingJob``s on a thread of its own, one at a time, so training never blocks the
-/// work loop (SPEC §9). The work loop submits a job and later collects the outcome with
+/// work loop (docs/DESIGN.md §9). The work loop submits a job and later collects the outcome with
 /// ``takeFinished()``; installing the model (the atomic swap) stays on the work loop's thread.
 public final class TrainingWorker: @unchecked Sendable {
     /// One finished job.

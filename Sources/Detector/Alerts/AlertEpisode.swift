@@ -1,4 +1,4 @@
-/// One contiguous run of anomalous windows of a series, from `open` to `resolved` (SPEC §4).
+/// One contiguous run of anomalous windows of a series, from `open` to `resolved` (docs/DESIGN.md §4).
 public struct AlertEpisode: Equatable, Sendable {
     /// The episode id carried by every message about it: 16 hex digits, a hash of the series key
     /// and the opening window's time, so it is stable across restarts and replays.

@@ -1,4 +1,4 @@
-/// Encodes an ``AlertMessage`` as the SPEC §4 JSON object, keys in the documented order, into a
+/// Encodes an ``AlertMessage`` as the docs/DESIGN.md §4 JSON object, keys in the documented order, into a
 /// reusable byte buffer (no `JSONEncoder`, no intermediate strings for the structure).
 ///
 /// Numbers are written in Swift's shortest round-trip form (`14.2`, `1700000060.0`, `1e-05`);
@@ -83,8 +83,9 @@ public struct AlertJSONEncoder: Sendable {
         literal.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    /// Appends a finite number in shortest round-trip form, or `null`.
-    static func appendNumber(_ value: Double, to out: inout [UInt8]) {
+    /// Appends a finite number in shortest round-trip form, or `null`: the daemon's one way of
+    /// writing a JSON number (alerts, model events, `anomalyd replay`'s records).
+    public static func appendNumber(_ value: Double, to out: inout [UInt8]) {
         guard value.isFinite else {
             append("null", to: &out)
             return
@@ -111,7 +112,9 @@ public struct AlertJSONEncoder: Sendable {
         }
     }
 
-    static func appendString(_ string: String, to out: inout [UInt8]) {
+    /// Appends `string` as a JSON string literal, escaped per RFC 8259: the daemon's one way of
+    /// writing a JSON string (alerts, model events, `anomalyd replay`'s records).
+    public static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

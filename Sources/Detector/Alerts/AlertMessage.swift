@@ -1,4 +1,4 @@
-/// Everything an anomaly alert says (SPEC §4), as encoded by ``AlertJSONEncoder``.
+/// Everything an anomaly alert says (docs/DESIGN.md §4), as encoded by ``AlertJSONEncoder``.
 public struct AlertMessage: Equatable, Sendable {
     /// One field's part in the anomaly.
     public struct FieldContribution: Equatable, Sendable {

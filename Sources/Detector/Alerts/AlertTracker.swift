@@ -1,4 +1,4 @@
-/// The alert state machine of one series (SPEC §4): turns each scored window into at most one
+/// The alert state machine of one series (docs/DESIGN.md §4): turns each scored window into at most one
 /// message, `open` → `ongoing`… → `resolved`.
 ///
 /// - An episode opens on the `minConsecutive`-th anomalous window in a row, provided one of them

@@ -1,4 +1,4 @@
-/// How one model group detects anomalies: the `[[group]]` table of SPEC §5.
+/// How one model group detects anomalies: the `[[group]]` table of docs/DESIGN.md §5.
 ///
 /// A value type with documented defaults; the daemon builds it from TOML and `anomalyd detect`
 /// takes the first group of a config file, so both run the detector with the very same settings.
@@ -147,7 +147,7 @@ public struct ThresholdSettings: Sendable, Equatable {
     public init() {}
 }
 
-/// The `[group.alerts]` table: how anomalous windows become alert episodes (SPEC §4).
+/// The `[group.alerts]` table: how anomalous windows become alert episodes (docs/DESIGN.md §4).
 public struct AlertSettings: Sendable, Equatable {
     /// Anomalous windows in a row needed to open an episode.
     public var minConsecutive = 1

@@ -1,7 +1,7 @@
 /// A shell-style glob over series keys: `*` any run of bytes, `?` one byte, `[abc]`, `[a-z]` and
 /// `[!abc]` a byte class, `\x` a literal `x`. Matching is on UTF-8 bytes, anchored at both ends.
 ///
-/// Used by model groups (SPEC §5: `match = "pump-*"`); the first group whose glob matches wins.
+/// Used by model groups (docs/DESIGN.md §5: `match = "pump-*"`); the first group whose glob matches wins.
 public struct GlobPattern: Sendable, Equatable, CustomStringConvertible {
     private enum Token: Equatable, Sendable {
         case byte(UInt8)

@@ -1,5 +1,5 @@
 /// What makes a trained model valid for a group: a model file trained under a configuration
-/// with another hash is refused instead of silently reused (SPEC §7).
+/// with another hash is refused instead of silently reused (docs/DESIGN.md §7).
 extension GroupConfiguration {
     /// FNV-1a 64 in hex over the settings that shape the model's input and network — fields,
     /// step, window, model sharing, hidden sizes, latent size and β — and over the scoring

@@ -1,4 +1,4 @@
-/// A model's life event, published on topic `model.<group>` with `"kind":"model"` (SPEC §4).
+/// A model's life event, published on topic `model.<group>` with `"kind":"model"` (docs/DESIGN.md §4).
 public struct ModelEvent: Equatable, Sendable {
     /// What happened.
     public enum Action: String, Sendable {
@@ -37,7 +37,7 @@ public struct ModelEvent: Equatable, Sendable {
         self.reason = reason
     }
 
-    /// The SPEC §4 JSON object.
+    /// The docs/DESIGN.md §4 JSON object.
     public var json: String {
         var out: [UInt8] = []
         out.append(contentsOf: #"{"kind":"model","event":"#.utf8)

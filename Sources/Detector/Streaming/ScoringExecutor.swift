@@ -2,7 +2,7 @@
 /// away from the caller's thread, so that a caller with two cores windows the next records while
 /// the last batch is scored (the daemon's two-core split).
 ///
-/// The detector has no threads of its own (SPEC §2): the caller provides this. The detector
+/// The detector has no threads of its own (docs/ARCHITECTURE.md): the caller provides this. The detector
 /// calls it from one thread only, with at most one work item outstanding: ``start(_:)``, then
 /// ``wait()`` (or ``isFinished()`` answering true) before the next ``start(_:)``.
 public protocol ScoringExecutor: AnyObject {

@@ -31,7 +31,7 @@ extension StreamingDetector {
             let slot = group.slots[slotIndex]
             if !slot.scorers.isEmpty {
                 normalize(group, batch, count: count)
-                ScoringWork(group: group, batch: batch, scorers: slot.scorers, count: count).run()
+                ScoringWork(group: group, batch: batch, scorers: slot.scorers, count: count, observer: scoringObserver).run()
             }
             applyScores(group, batch, slot: slot, count: count)
         }
@@ -50,7 +50,7 @@ extension StreamingDetector {
         if previous != nil { executor.wait() }
         swap(&group.batch, &group.filling)  // `filling` is now the group's idle or just-scored batch
         inFlight = (group, slot, n)
-        let work = ScoringWork(group: group, batch: next, scorers: scorers, count: n)
+        let work = ScoringWork(group: group, batch: next, scorers: scorers, count: n, observer: scoringObserver)
         executor.start { work.run() }
         if let previous {
             let scored = previous.group === group ? group.filling : previous.group.batch
@@ -239,7 +239,7 @@ extension StreamingDetector {
         }
     }
 
-    /// Builds and sends the SPEC §4 message for `event`, explaining the newest step per field.
+    /// Builds and sends the docs/DESIGN.md §4 message for `event`, explaining the newest step per field.
     private func alert(_ event: AlertEvent, group: ModelGroup, batch: WindowBatch, slot: ModelSlot, inputRow k: Int,
                        parts: ScoreCalibration.Components, nll: Double, distance: Double, series s: Int,
                        fieldCount F: Int) {
@@ -314,10 +314,12 @@ struct ScoringWork: @unchecked Sendable {
     let scorers: [Scorer]
     let batch: WindowBatch
     let count: Int, windowSize: Int, fields: Int, recentSteps: Int, samples: Int
+    let observer: (any ScoringObserver)?
 
-    init(group: ModelGroup, batch: WindowBatch, scorers: [Scorer], count: Int) {
+    init(group: ModelGroup, batch: WindowBatch, scorers: [Scorer], count: Int, observer: (any ScoringObserver)?) {
         precondition(scorers.count <= batch.members, "more members than the batch holds scores of")
         self.scorers = scorers
+        self.observer = observer
         self.batch = batch
         self.count = count
         windowSize = group.windowSize
@@ -327,11 +329,13 @@ struct ScoringWork: @unchecked Sendable {
     }
 
     func run() {
+        let start = observer == nil ? nil : ContinuousClock.now
         for (m, scorer) in scorers.enumerated() {
             WindowScoring.score(scorer, batch.inputs, mask: batch.masks, count: count, windowSize: windowSize,
                                 fields: fields, recentSteps: recentSteps, samples: samples,
                                 nll: batch.nll + m * batch.capacity, distance: batch.distance + m * batch.capacity,
                                 scratch: batch.scratch)
         }
+        if let observer, let start { observer.scored(batchOf: count, in: ContinuousClock.now - start) }
     }
 }

@@ -1,4 +1,4 @@
-/// The streaming detector that both the daemon and `anomalyd detect` drive (SPEC §2): records in,
+/// The streaming detector that both the daemon and `anomalyd detect` drive (docs/ARCHITECTURE.md): records in,
 /// scored windows, alerts and model events out. No sockets, no threads.
 ///
 /// ## Data flow
@@ -32,6 +32,8 @@ public final class StreamingDetector {
     public var scoringExecutor: (any ScoringExecutor)? {
         willSet { finishScoring() }  // the batch in flight is the old executor's
     }
+    /// Told the duration of every batch's VAE scoring (the daemon's `scoring_seconds`); nil: not timed.
+    public var scoringObserver: (any ScoringObserver)?
     /// Host name put in alerts.
     public var host = ""
 

@@ -1,7 +1,7 @@
 import Foundation  // JSON for the metadata strings; not on the per-record path
 import VAE
 
-/// Model files (SPEC §7): the first member's tensors under their plain names (so a reader that
+/// Model files (docs/DESIGN.md §7): the first member's tensors under their plain names (so a reader that
 /// knows one VAE reads the file as one), plus `__metadata__` JSON strings for the group's side of
 /// the model — `group`, `series`, `fields`, `normalization` (scalers by series key),
 /// `score_calibration` and `score_tail` (the first member's), `ensemble` (the member count),

@@ -1,4 +1,4 @@
-/// A time series read from CSV (SPEC §6): one timestamp per row and the values of the selected
+/// A time series read from CSV (docs/DESIGN.md §6): one timestamp per row and the values of the selected
 /// numeric columns (the fields), plus the other numeric columns (labels such as SKAB's
 /// `anomaly`) kept aside for evaluation.
 public struct CSVTable: Equatable, Sendable {
@@ -14,11 +14,13 @@ public struct CSVTable: Equatable, Sendable {
     public var otherColumns: [String: [Double]]
     /// The 1-based line in the file of each row (for messages about rows).
     public var lineNumbers: [Int]
+    /// The unit the time column's epoch numbers were read in; nil when it holds dates only.
+    public var epochUnit: EpochUnit?
 
     /// Creates a table; `values.count` must be `timestamps.count × fieldNames.count`.
     public init(
         timeColumn: String, fieldNames: [String], timestamps: [Double], values: [Double],
-        otherColumns: [String: [Double]] = [:], lineNumbers: [Int]? = nil
+        otherColumns: [String: [Double]] = [:], lineNumbers: [Int]? = nil, epochUnit: EpochUnit? = nil
     ) {
         precondition(values.count == timestamps.count * fieldNames.count, "values do not fill the rows")
         self.timeColumn = timeColumn
@@ -27,6 +29,7 @@ public struct CSVTable: Equatable, Sendable {
         self.values = values
         self.otherColumns = otherColumns
         self.lineNumbers = lineNumbers ?? timestamps.indices.map { $0 + 2 }
+        self.epochUnit = epochUnit
     }
 
     /// The number of data rows.

@@ -66,3 +66,12 @@ public struct NABLabels: Equatable, Sendable {
         return nil
     }
 }
+
+extension NABLabels {
+    /// The label key a file path ends with (`…/realTraffic/speed_6005.csv` →
+    /// `realTraffic/speed_6005.csv`), or the path itself.
+    public func key(matching path: String) -> String {
+        if windows[path] != nil { return path }
+        return windows.keys.filter { path.hasSuffix("/" + $0) }.max { $0.count < $1.count } ?? path
+    }
+}

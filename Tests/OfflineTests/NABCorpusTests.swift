@@ -1,25 +1,27 @@
 import Foundation
 import Testing
-@testable import Detector
+@testable import Offline
 
-/// The shared data directory: `../shared/data` next to the repository root (CI), or one level
-/// further up for a working copy under `wt/`. The data is part of the test environment: a test that
-/// needs it fails (never skips) when it is missing.
-private let dataDirectoryIfPresent: String? = {
-    let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return ["../shared/data", "../../shared/data"]
-        .map { root.appendingPathComponent($0).standardizedFileURL.path }
-        .first { FileManager.default.fileExists(atPath: $0 + "/nab/combined_windows.json") }
+/// The repository root, from this file's path.
+private let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The three NAB files and their labels committed under `Tests/Fixtures/nab` (MIT, see its README).
+private let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures").path
+
+/// The benchmark data (docs/DESIGN.md §10): `$ANOMALYD_DATA`, else `data/` in the repository, else
+/// `../shared/data` beside it; nil when none of them holds NAB's labels.
+private let corpus: String? = {
+    let candidates = [ProcessInfo.processInfo.environment["ANOMALYD_DATA"]].compactMap { $0 }
+        + ["data", "../shared/data"].map { repositoryRoot.appendingPathComponent($0).standardizedFileURL.path }
+    return candidates.first { FileManager.default.fileExists(atPath: $0 + "/nab/combined_windows.json") }
 }()
 
-private var dataDirectory: String {
-    get throws { try #require(dataDirectoryIfPresent, "../shared/data/nab is missing next to the repository") }
-}
-
 /// A NAB data file scored by `detector`, which gets each row's index and whether it starts a window.
-private func load(_ name: String, labels: NABLabels, detector: (Int, Bool) -> Double) throws -> NABDataFile {
-    let table = try CSVReader().read(contentsOf: try dataDirectory + "/nab/data/" + name)
+private func load(_ name: String, from data: String, labels: NABLabels, detector: (Int, Bool) -> Double) throws
+    -> NABDataFile
+{
+    let table = try CSVReader().read(contentsOf: data + "/nab/data/" + name)
     let windows = try #require(labels.windows[name])
     var file = NABDataFile(
         name: name, timestamps: table.timestamps, anomalyScores: .init(repeating: 0, count: table.rowCount),
@@ -31,10 +33,10 @@ private func load(_ name: String, labels: NABLabels, detector: (Int, Bool) -> Do
 
 @Test
 func realNABFileScoresZeroForNullAndOneHundredForPerfect() throws {
-    let labels = try NABLabels(contentsOf: try dataDirectory + "/nab/combined_windows.json")
+    let labels = try NABLabels(contentsOf: fixtures + "/nab/combined_windows.json")
     let name = "realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv"
-    let perfect = try load(name, labels: labels) { $1 ? 1 : 0 }
-    let null = try load(name, labels: labels) { _, _ in 0 }
+    let perfect = try load(name, from: fixtures, labels: labels) { $1 ? 1 : 0 }
+    let null = try load(name, from: fixtures, labels: labels) { _, _ in 0 }
     #expect(perfect.timestamps.count == 4032 && perfect.windows.count == 2)
     for result in NABScorer.evaluate([perfect]) {
         #expect(abs(result.normalizedScore - 100) < 1e-9, "\(result.profile.name)")
@@ -46,13 +48,14 @@ func realNABFileScoresZeroForNullAndOneHundredForPerfect() throws {
     }
 }
 
-@Test
+@Test(.enabled(if: corpus != nil, "needs the NAB corpus: run `make datasets` (or set ANOMALYD_DATA)"))
 func everyLabelledWindowOfTheCorpusMatchesRows() throws {
-    let labels = try NABLabels(contentsOf: try dataDirectory + "/nab/combined_windows.json")
+    let data = try #require(corpus)
+    let labels = try NABLabels(contentsOf: data + "/nab/combined_windows.json")
     #expect(labels.windows.count == 41)
     var files: [NABDataFile] = []
     for name in labels.windows.keys.sorted() {
-        files.append(try load(name, labels: labels) { $1 ? 1 : 0 })
+        files.append(try load(name, from: data, labels: labels) { $1 ? 1 : 0 })
     }
     // Window limits are row timestamps: each window covers rows, none in the probation period.
     let scorer = NABScorer(profile: .standard)

@@ -1,25 +1,11 @@
 import Foundation  // reading the file; parsing itself is plain Swift
 
-/// A CSV input problem, with the 1-based line it was found on.
-public struct CSVError: Error, Equatable, CustomStringConvertible {
-    /// The 1-based line number (1 is the header; 0 when the problem is not on one line).
-    public var line: Int
-    /// What is wrong, naming the column where there is one.
-    public var message: String
-
-    /// Creates an error.
-    public init(line: Int, message: String) {
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { line > 0 ? "line \(line): \(message)" : message }
-}
-
-/// Reads CSV input as SPEC §6 describes: a header row; `,` or `;` separated (whichever the
-/// header uses more); a time column named `timestamp` or `datetime` (see ``TimestampParser``);
-/// every other column whose cells are all numbers (empty, `nan` and `null` are missing values)
-/// is a field, unless ``fields`` selects or ``exclude`` drops columns.
+/// Reads CSV input as docs/DESIGN.md §6 describes: a header row; `,` or `;` separated (whichever the
+/// header uses more); a time column named `timestamp` or `datetime` (dates as ``TimestampParser``
+/// reads them, or epoch numbers in the ``EpochUnit`` their magnitude gives), in ascending order;
+/// every other column holding numbers (empty, `nan` and `null` are missing values) is a field,
+/// unless ``fields`` selects or ``exclude`` drops columns. A column of text is not a field; a
+/// non-number in a column of numbers is an error naming its line and column.
 public struct CSVReader: Sendable {
     /// The columns to use as fields, in this order; empty means every numeric column.
     public var fields: [String]
@@ -41,13 +27,18 @@ public struct CSVReader: Sendable {
     }
 
     /// Parses CSV text.
+    /// - Throws: ``CSVError`` naming the line, and the column where there is one: an empty file, a
+    ///   header without data rows, a row with another number of cells, a time that cannot be read,
+    ///   is out of range or goes backwards, or a cell that is not a number in a numeric field column.
     public func parse(_ text: String) throws -> CSVTable {
         // `\r\n` is one Character in Swift, so split on every kind of line break, not on "\n".
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).lazy.enumerated()
             .map { (number: $0.offset + 1, text: $0.element) }
             .filter { !$0.text.allSatisfy(\.isWhitespace) }
             .makeIterator()
-        guard let header = lines.next() else { throw CSVError(line: 1, message: "no header row") }
+        guard let header = lines.next() else {
+            throw CSVError(line: 0, message: "the file is empty: expected a header row, then one row per time")
+        }
         var headerText = header.text
         if headerText.hasPrefix("\u{FEFF}") { headerText = headerText.dropFirst() }
         let separator: Character =
@@ -62,9 +53,10 @@ public struct CSVReader: Sendable {
             throw CSVError(line: header.number, message: "field column '\(name)' is not in the header")
         }
 
-        var timestamps: [Double] = []
+        var times = TimeColumn(name: names[timeIndex])
         var lineNumbers: [Int] = []
         var columns = [[Double]](repeating: [], count: names.count)
+        var hasNumber = [Bool](repeating: false, count: names.count)
         var firstNonNumeric = [(line: Int, text: String)?](repeating: nil, count: names.count)
         while let line = lines.next() {
             let cells = try Self.cells(of: line.text, separator: separator, line: line.number)
@@ -72,54 +64,56 @@ public struct CSVReader: Sendable {
                 throw CSVError(
                     line: line.number, message: "expected \(names.count) columns, found \(cells.count)")
             }
-            let timeText = cells[timeIndex].trimmingCharacters(in: .whitespaces)
-            guard let time = TimestampParser.seconds(from: timeText) else {
-                throw CSVError(
-                    line: line.number, message: "column '\(names[timeIndex])': cannot read '\(timeText)' as a time")
-            }
-            timestamps.append(time)
+            try times.append(cells[timeIndex].trimmingCharacters(in: .whitespaces), line: line.number)
             lineNumbers.append(line.number)
             for (index, cell) in cells.enumerated() where index != timeIndex {
                 if let value = Self.number(cell) {
                     columns[index].append(value)
+                    if !value.isNaN { hasNumber[index] = true }
                 } else {
                     columns[index].append(.nan)
                     if firstNonNumeric[index] == nil { firstNonNumeric[index] = (line.number, String(cell)) }
                 }
             }
         }
+        guard !lineNumbers.isEmpty else {
+            throw CSVError(line: header.number, message: "a header and no data rows")
+        }
 
+        // A column of text (no number in it) is not a field; a column of numbers with a cell
+        // that is not one is a mistake in that cell, not a text column.
+        let numeric = names.indices.map { firstNonNumeric[$0] == nil }
         let selected: [Int]
         if fields.isEmpty {
             selected = names.indices.filter {
-                $0 != timeIndex && firstNonNumeric[$0] == nil && !exclude.contains(names[$0])
+                $0 != timeIndex && (numeric[$0] || hasNumber[$0]) && !exclude.contains(names[$0])
             }
         } else {
             selected = fields.filter { !exclude.contains($0) }.map { names.firstIndex(of: $0)! }
             if let index = selected.first(where: { $0 == timeIndex }) {
                 throw CSVError(line: header.number, message: "'\(names[index])' is the time column, not a field")
             }
-            if let index = selected.first(where: { firstNonNumeric[$0] != nil }), let bad = firstNonNumeric[index] {
-                throw CSVError(line: bad.line, message: "field column '\(names[index])': '\(bad.text)' is not a number")
-            }
+        }
+        if let index = selected.first(where: { !numeric[$0] }), let bad = firstNonNumeric[index] {
+            throw CSVError(line: bad.line, message: "column '\(names[index])': '\(bad.text)' is not a number"
+                + " (a missing value is an empty cell, nan or null)")
         }
         guard !selected.isEmpty else {
             throw CSVError(line: header.number, message: "no numeric field columns")
         }
 
         var values: [Double] = []
-        values.reserveCapacity(timestamps.count * selected.count)
-        for row in timestamps.indices {
+        values.reserveCapacity(lineNumbers.count * selected.count)
+        for row in lineNumbers.indices {
             for column in selected { values.append(columns[column][row]) }
         }
         var others: [String: [Double]] = [:]
-        let unused = names.indices.filter { $0 != timeIndex && !selected.contains($0) && firstNonNumeric[$0] == nil }
-        for index in unused {
+        for index in names.indices where index != timeIndex && !selected.contains(index) && numeric[index] {
             others[names[index]] = columns[index]
         }
         return CSVTable(
-            timeColumn: names[timeIndex], fieldNames: selected.map { names[$0] }, timestamps: timestamps,
-            values: values, otherColumns: others, lineNumbers: lineNumbers)
+            timeColumn: names[timeIndex], fieldNames: selected.map { names[$0] }, timestamps: times.seconds,
+            values: values, otherColumns: others, lineNumbers: lineNumbers, epochUnit: times.unit)
     }
 
     /// A cell's number; empty, `nan`, `null` and `NA` are missing (NaN); nil if not a number.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Detector
+@testable import Offline
 
 /// A 100-row file (one row per second) with one labelled window over rows 40…49; the first 15
 /// rows are probationary.

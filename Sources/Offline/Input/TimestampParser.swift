@@ -1,6 +1,7 @@
 /// Parses the timestamps of CSV input and NAB labels into seconds since the Unix epoch.
 ///
-/// Accepted: epoch seconds (`1700000000`, `1700000000.25`); ISO 8601 / RFC 3339 dates with a `T`
+/// Accepted: epoch seconds (`1700000000`, `1700000000.25`; CSV input reads epoch numbers in the
+/// unit of ``EpochUnit`` instead); ISO 8601 / RFC 3339 dates with a `T`
 /// or a space before the time (`2014-04-10 07:15:00`, `2014-04-10T07:15:00.000000Z`,
 /// `2020-03-09 10:14:33+03:00`), seconds optional, any number of fractional digits, and a date
 /// alone (midnight). A time without an offset is UTC. Hand-written (no `DateFormatter`): it runs
@@ -8,13 +9,22 @@
 public enum TimestampParser {
     /// Parses `text`, or returns nil when it is neither form.
     public static func seconds(from text: Substring) -> Double? {
-        let bytes = Array(text.utf8)
-        guard !bytes.isEmpty else { return nil }
-        if bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") {
-            return iso8601(bytes)
-        }
+        if isDateShaped(text) { return date(from: text) }
         guard let value = Double(text), value.isFinite else { return nil }
         return value
+    }
+
+    /// Parses `text` as a date, or returns nil when it is not one (an epoch number included).
+    public static func date(from text: Substring) -> Double? {
+        isDateShaped(text) ? iso8601(Array(text.utf8)) : nil
+    }
+
+    /// Whether `text` starts as `YYYY-MM-DD` does.
+    private static func isDateShaped(_ text: Substring) -> Bool {
+        let bytes = text.utf8
+        guard bytes.count >= 10 else { return false }
+        let fifth = bytes.index(bytes.startIndex, offsetBy: 4), eighth = bytes.index(fifth, offsetBy: 3)
+        return bytes[fifth] == UInt8(ascii: "-") && bytes[eighth] == UInt8(ascii: "-")
     }
 
     /// Parses `text`, or returns nil when it is neither form.

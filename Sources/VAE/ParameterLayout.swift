@@ -33,14 +33,15 @@ struct ParameterLayout: Sendable, Equatable {
             offset += inputs * outputs + outputs
             return s
         }
-        var width = config.inputSize
+        // The first encoder layer reads [x | c], the first decoder layer [z | c].
+        var width = config.inputSize + config.conditions
         var enc: [DenseSlot] = []
         for (i, h) in config.hidden.enumerated() {
             enc.append(slot("encoder.layers.\(i)", width, h)); width = h
         }
         encoder = enc
         encoderHead = slot("encoder", width, 2 * config.latent, head: true)
-        width = config.latent
+        width = config.latent + config.conditions
         var dec: [DenseSlot] = []
         for (i, h) in config.decoderWidths.enumerated() {
             dec.append(slot("decoder.layers.\(i)", width, h)); width = h

@@ -9,10 +9,10 @@ import Darwin
 extension Scorer {
     /// x is (count, D). mean and std, if given, will be (count, L): μ_z and σ_z of q(z|x) —
     /// the window's coordinates in latent space.
-    public func encode(_ x: UnsafePointer<Float>, count: Int,
+    public func encode(_ x: UnsafePointer<Float>, count: Int, conditions: UnsafePointer<Float>? = nil,
                        mean: UnsafeMutablePointer<Float>?, std: UnsafeMutablePointer<Float>?) {
         let n = network, p = UnsafePointer(params.pointer)
-        chunks(count) { start, B in
+        chunks(count, conditions: conditions) { start, B in
             n.encode(p, x + start * D, B)
             let h = n.encoderHead.pointer
             for b in 0..<B {
@@ -25,9 +25,10 @@ extension Scorer {
     }
 
     /// x is (count, D); out will be (count): KL(q(z|x) ‖ N(0, I)).
-    public func klToPrior(_ x: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+    public func klToPrior(_ x: UnsafePointer<Float>, count: Int, conditions: UnsafePointer<Float>? = nil,
+                          into out: UnsafeMutablePointer<Float>) {
         let n = network, p = UnsafePointer(params.pointer)
-        chunks(count) { start, B in
+        chunks(count, conditions: conditions) { start, B in
             n.encode(p, x + start * D, B)
             n.noise.zero()
             LatentGaussian.forward(z: n.z.pointer, sigma: n.sigmaZ.pointer, kl: out + start, head: n.encoderHead.pointer,
@@ -39,14 +40,15 @@ extension Scorer {
     /// observed points, estimated from `samples` z draws (higher is more normal). With
     /// `samples == 0` it decodes z = μ_z instead (the negated `score` NLL).
     public func reconstructionLogProbability(_ x: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>? = nil,
+                                             conditions: UnsafePointer<Float>? = nil,
                                              samples: Int, into out: UnsafeMutablePointer<Float>) {
         if samples <= 0 {
-            score(x, count: count, mask: mask, nll: out, latentDistance: nil)
+            score(x, count: count, mask: mask, conditions: conditions, nll: out, latentDistance: nil)
             for i in 0..<count { out[i] = -out[i] }
             return
         }
         let n = network, p = UnsafePointer(params.pointer)
-        chunks(count) { start, B in
+        chunks(count, conditions: conditions) { start, B in
             let xs = input(x, mask, start, B), o = out + start
             n.encode(p, xs, B)
             for b in 0..<B { o[b] = 0 }
@@ -74,12 +76,12 @@ extension Scorer {
     /// on its batch, its position in it or on what was scored before, and two windows are
     /// compared under the same draws. `samples ≤ 1` is `score`'s NLL from z = μ_z.
     public func sampledNLL(_ x: UnsafePointer<Float>, count: Int, encoderMask: UnsafePointer<Float>?,
-                           scoredMask: UnsafePointer<Float>? = nil, samples: Int, seed: UInt64,
-                           into nll: UnsafeMutablePointer<Float>) {
+                           scoredMask: UnsafePointer<Float>? = nil, conditions: UnsafePointer<Float>? = nil,
+                           samples: Int, seed: UInt64, into nll: UnsafeMutablePointer<Float>) {
         let scored = scoredMask ?? encoderMask
         guard samples > 1 else {
             let n = network, p = UnsafePointer(params.pointer)
-            chunks(count) { start, B in
+            chunks(count, conditions: conditions) { start, B in
                 let xs = input(x, encoderMask, start, B)
                 decodeMean(p, xs, B)  // exactly `score`'s passes
                 n.decoderSigma(B)
@@ -89,7 +91,7 @@ extension Scorer {
             return
         }
         let n = network, p = UnsafePointer(params.pointer)
-        chunks(count) { start, B in
+        chunks(count, conditions: conditions) { start, B in
             let xs = input(x, encoderMask, start, B), o = nll + start
             n.encode(p, xs, B)
             for b in 0..<B { o[b] = 0 }
@@ -111,10 +113,11 @@ extension Scorer {
     /// The importance-weighted estimate of log p(x) (Burda et al. 2016) with `samples` draws
     /// from q(z|x): log (1/k) Σ_k p(x|z_k) p(z_k) / q(z_k|x). out will be (count).
     public func importanceWeightedLogLikelihood(_ x: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>? = nil,
+                                                conditions: UnsafePointer<Float>? = nil,
                                                 samples: Int, into out: UnsafeMutablePointer<Float>) {
         let k = max(samples, 1)
         let n = network, p = UnsafePointer(params.pointer)
-        chunks(count) { start, B in
+        chunks(count, conditions: conditions) { start, B in
             let xs = input(x, mask, start, B)
             n.encode(p, xs, B)
             for b in 0..<B { runMax.pointer[b] = -.infinity; runSum.pointer[b] = 0 }
@@ -143,11 +146,13 @@ extension Scorer {
         }
     }
 
-    /// Generates `count` windows from the prior z ~ N(0, I). out will be (count, D): μ_x, or with
+    /// Generates `count` windows from the prior z ~ N(0, I), each under its row of `conditions`
+    /// (count × conditions) for a conditional model. out will be (count, D): μ_x, or with
     /// `sampled`, x ~ N(μ_x, σ_x²). Uses the scorer's seeded generator.
-    public func generate(count: Int, sampled: Bool = false, into out: UnsafeMutablePointer<Float>) {
+    public func generate(count: Int, sampled: Bool = false, conditions: UnsafePointer<Float>? = nil,
+                         into out: UnsafeMutablePointer<Float>) {
         let n = network, p = UnsafePointer(params.pointer)
-        chunks(count) { start, B in
+        chunks(count, conditions: conditions) { start, B in
             rng.fillNormal(n.z.pointer, count: B * L)
             n.decode(p, n.z.pointer, B)
             for b in 0..<B {

@@ -17,7 +17,8 @@ public struct WindowScore: Sendable, Equatable {
 /// larger requests are processed in chunks. Not thread-safe: one scorer per thread.
 ///
 /// Masks, where accepted, are (count × inputSize) with 1 = observed, 0 = missing; missing points
-/// are left out of every likelihood (their inputs should be 0, as in training).
+/// are left out of every likelihood (their inputs should be 0, as in training). Conditions, where
+/// the model has them (``VAEConfig/conditions``), are (count × conditions); nil means zeros.
 public final class Scorer {
     /// The model being scored with.
     public let model: VAEModel
@@ -36,7 +37,7 @@ public final class Scorer {
     let whitened: FloatBuffer     // (L, B) W (μ_z − mean)
     let maskedInput: FloatBuffer  // (B, D) inputs with missing points zeroed
     var rng: SeededRandom
-    let D: Int, L: Int
+    let D: Int, L: Int, C: Int
 
     /// A scorer for `model`; `seed` drives the Monte Carlo estimators and `generate`.
     public init(model: VAEModel, capacity: Int = 256, seed: UInt64 = 0) {
@@ -47,6 +48,7 @@ public final class Scorer {
         params.copy(from: model.parameters)
         D = model.config.inputSize
         L = model.config.latent
+        C = model.config.conditions
         muZ = FloatBuffer(count: self.capacity * L)
         runMax = FloatBuffer(count: self.capacity)
         runSum = FloatBuffer(count: self.capacity)
@@ -62,11 +64,15 @@ public final class Scorer {
         rng = SeededRandom(seed: seed)
     }
 
+    /// Runs `body` over chunks of at most `capacity` windows, with the network reading the
+    /// chunk's rows of `conditions`.
     @inline(__always)
-    func chunks(_ count: Int, _ body: (_ start: Int, _ B: Int) -> Void) {
+    func chunks(_ count: Int, conditions: UnsafePointer<Float>? = nil, _ body: (_ start: Int, _ B: Int) -> Void) {
+        defer { network.condition = nil }
         var start = 0
         while start < count {
             let B = min(capacity, count - start)
+            network.condition = C > 0 ? conditions.map { $0 + start * C } : nil
             body(start, B)
             start += B
         }
@@ -101,9 +107,10 @@ public final class Scorer {
     /// x is (count, D). nll will be (count): the reconstruction NLL decoding z = μ_z; latentDistance,
     /// if given, (count): the Mahalanobis distance of μ_z. One pass, no allocation.
     public func score(_ x: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>? = nil,
+                      conditions: UnsafePointer<Float>? = nil,
                       nll: UnsafeMutablePointer<Float>, latentDistance: UnsafeMutablePointer<Float>?) {
         let n = network, p = UnsafePointer(params.pointer)
-        chunks(count) { start, B in
+        chunks(count, conditions: conditions) { start, B in
             let xs = input(x, mask, start, B)
             decodeMean(p, xs, B)
             n.decoderSigma(B)
@@ -156,10 +163,11 @@ public final class Scorer {
     /// x is (count, D). pointNLL will be (count, D): each observed point's NLL decoding z = μ_z
     /// (0 where masked); mean and sigma, if given, (count, D): μ_x (the expected values) and σ_x.
     public func reconstruct(_ x: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>? = nil,
+                            conditions: UnsafePointer<Float>? = nil,
                             pointNLL: UnsafeMutablePointer<Float>?, mean: UnsafeMutablePointer<Float>?,
                             sigma: UnsafeMutablePointer<Float>? = nil) {
         let n = network, p = UnsafePointer(params.pointer)
-        chunks(count) { start, B in
+        chunks(count, conditions: conditions) { start, B in
             let xs = input(x, mask, start, B)
             decodeMean(p, xs, B)
             GaussianLikelihood.forward(rows: nil, point: pointNLL.map { $0 + start * D },
@@ -175,10 +183,11 @@ public final class Scorer {
     /// field's share of the window's standardised squared error Σ_t ((x − μ_x)/σ_x)² over observed
     /// points (each row sums to 1, or is all 0 for a perfect reconstruction).
     public func fieldContributions(_ x: UnsafePointer<Float>, count: Int, fields: Int,
-                                   mask: UnsafePointer<Float>? = nil, into out: UnsafeMutablePointer<Float>) {
+                                   mask: UnsafePointer<Float>? = nil, conditions: UnsafePointer<Float>? = nil,
+                                   into out: UnsafeMutablePointer<Float>) {
         precondition(fields > 0 && D % fields == 0, "inputSize \(D) is not a multiple of \(fields) fields")
         let n = network, p = UnsafePointer(params.pointer)
-        chunks(count) { start, B in
+        chunks(count, conditions: conditions) { start, B in
             let xs = input(x, mask, start, B)
             decodeMean(p, xs, B)
             let sig = n.scratch.pointer  // σ_x

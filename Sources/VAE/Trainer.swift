@@ -65,9 +65,12 @@ public final class Trainer {
     let best: FloatBuffer
     let batchX: FloatBuffer
     let batchMask: FloatBuffer
+    let batchConditions: FloatBuffer
     var adam: Adam
     var rng: SeededRandom
     var latentStatistics: LatentStatistics?
+    /// The conditions (N × C) of the windows being fitted, while `fit` runs.
+    private var conditions: [Float]?
 
     /// A trainer starting from `model`'s parameters (a fresh `VAEModel(config:seed:)` or a warm start).
     public init(model: VAEModel, settings: TrainingConfig = TrainingConfig()) {
@@ -82,6 +85,7 @@ public final class Trainer {
         best = FloatBuffer(count: n)
         batchX = FloatBuffer(count: capacity * config.inputSize)
         batchMask = FloatBuffer(count: capacity * config.inputSize)
+        batchConditions = FloatBuffer(count: capacity * config.conditions)
         adam = Adam(count: n, weightRanges: network.layout.weightRanges)
         rng = SeededRandom(seed: settings.seed)
         latentStatistics = model.latentStatistics
@@ -106,12 +110,15 @@ public final class Trainer {
     }
 
     /// One optimisation step on `count` ≤ batchSize windows x (count, D) with optional mask
-    /// (count, D): samples z once, computes the M-ELBO and its gradient, and updates with Adam.
-    /// Returns the batch loss. No allocation.
+    /// (count, D) and, for a conditional model, conditions (count, C; nil: zeros): samples z once,
+    /// computes the M-ELBO and its gradient, and updates with Adam. Returns the batch loss. No
+    /// allocation.
     @discardableResult
-    public func step(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, count: Int,
-                     learningRate: Float? = nil, klScale: Float = 1) -> Float {
+    public func step(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, conditions: UnsafePointer<Float>? = nil,
+                     count: Int, learningRate: Float? = nil, klScale: Float = 1) -> Float {
         precondition(count > 0 && count <= network.capacity, "batch of \(count) exceeds the trainer's \(network.capacity)")
+        network.condition = conditions
+        defer { network.condition = nil }
         rng.fillNormal(network.noise.pointer, count: count * config.latent)
         grads.zero()
         let loss = network.lossAndGradient(grads.pointer, params.pointer, x, mask, count, klScale: klScale)
@@ -120,14 +127,20 @@ public final class Trainer {
     }
 
     /// Trains on `windows` (N × D, row-major) with an optional mask of the same shape
-    /// (1 observed, 0 missing; missing inputs are treated as 0) and fits the latent statistics.
-    public func fit(windows: [Float], mask: [Float]? = nil) throws -> TrainingReport {
+    /// (1 observed, 0 missing; missing inputs are treated as 0) and, for a conditional model, the
+    /// windows' conditions (N × C; nil: zeros), and fits the latent statistics.
+    public func fit(windows: [Float], mask: [Float]? = nil, conditions: [Float]? = nil) throws -> TrainingReport {
         let D = config.inputSize
         guard windows.count % D == 0 else { throw VAEError.sizeMismatch(expected: D, found: windows.count % D) }
         if let mask, mask.count != windows.count {
             throw VAEError.sizeMismatch(expected: windows.count, found: mask.count)
         }
         let n = windows.count / D
+        if let conditions, conditions.count != n * config.conditions {
+            throw VAEError.sizeMismatch(expected: n * config.conditions, found: conditions.count)
+        }
+        self.conditions = config.conditions > 0 ? conditions : nil
+        defer { self.conditions = nil }
         guard n >= 2 else { throw VAEError.notEnoughData(n) }
         configureAdam()
         adam.reset()   // every fit is a new run; a warm start keeps the parameters, not the moments
@@ -151,7 +164,8 @@ public final class Trainer {
             while start < train.count {
                 let count = min(network.capacity, train.count - start)
                 gather(train[start..<(start + count)], windows, mask, inject: settings.missingInjectionRate)
-                let loss = step(batchX.pointer, mask: batchMask.pointer, count: count, learningRate: lr, klScale: klScale)
+                let loss = step(batchX.pointer, mask: batchMask.pointer, conditions: batchConditionsIfAny, count: count,
+                                learningRate: lr, klScale: klScale)
                 total += Double(loss) * Double(count)
                 start += count
             }
@@ -184,7 +198,12 @@ public final class Trainer {
     /// Copies the rows `rows` into batchX / batchMask, zeroing missing inputs and hiding a random
     /// `inject` fraction of the observed ones.
     private func gather(_ rows: ArraySlice<Int>, _ windows: [Float], _ mask: [Float]?, inject: Float) {
-        let D = config.inputSize
+        let D = config.inputSize, C = config.conditions
+        if let conditions {
+            for (k, row) in rows.enumerated() {
+                for j in 0..<C { batchConditions.pointer[k * C + j] = conditions[row * C + j] }
+            }
+        }
         windows.withUnsafeBufferPointer { w in
             for (k, row) in rows.enumerated() {
                 let dst = batchX.pointer + k * D, m = batchMask.pointer + k * D
@@ -211,10 +230,16 @@ public final class Trainer {
             let count = min(network.capacity, rows.count - start)
             gather(rows[start..<(start + count)], windows, mask, inject: 0)
             noiseRNG.fillNormal(network.noise.pointer, count: count * config.latent)
+            network.condition = batchConditionsIfAny
             total += Double(network.loss(params.pointer, batchX.pointer, batchMask.pointer, count)) * Double(count)
             start += count
         }
         return Float(total / Double(rows.count))
+    }
+
+    /// The gathered batch's conditions while fitting a conditional model, else nil (zeros).
+    private var batchConditionsIfAny: UnsafePointer<Float>? {
+        conditions == nil ? nil : UnsafePointer(batchConditions.pointer)
     }
 
     /// Mean and covariance of μ_z over all `n` windows.
@@ -227,6 +252,7 @@ public final class Trainer {
             while start < n {
                 let count = min(network.capacity, n - start)
                 gather(all[start..<(start + count)], windows, nil, inject: 0)
+                network.condition = batchConditionsIfAny
                 network.encode(params.pointer, batchX.pointer, count, meanOnly: out.baseAddress! + start * L)
                 start += count
             }

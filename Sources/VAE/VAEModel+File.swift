@@ -91,7 +91,7 @@ extension VAEModel {
         let c = config
         func list(_ a: [Int]) -> String { "[" + a.map(String.init).joined(separator: ",") + "]" }
         return "{\"model\":\"donut-gaussian-vae\",\"input_size\":\(c.inputSize),\"hidden\":\(list(c.hidden)),"
-            + "\"decoder_hidden\":\(list(c.decoderWidths)),\"latent\":\(c.latent),\"beta\":\(Double(c.beta)),"
+            + "\"decoder_hidden\":\(list(c.decoderWidths)),\"latent\":\(c.latent),\"conditions\":\(c.conditions),\"beta\":\(Double(c.beta)),"
             + "\"epsilon\":\(Double(c.epsilon)),\"initialization\":\"\(c.initialization.rawValue)\",\"activation\":\"relu\"}"
     }
 
@@ -125,8 +125,16 @@ extension VAEModel {
         }
         let initialization = (o["initialization"] as? String).flatMap(VAEConfig.Initialization.init(rawValue:)) ?? .he
         let hidden = try ints("hidden"), decoderHidden = try ints("decoder_hidden")
+        // Files written before conditional models have no `conditions`: a plain VAE.
+        var conditions = 0
+        if let n = o["conditions"] {
+            guard let n = n as? NSNumber, n.doubleValue == n.doubleValue.rounded(), n.intValue >= 0, n.intValue < 1 << 16 else {
+                throw ModelFileError.badMetadata(key: "architecture", reason: "conditions is not a count")
+            }
+            conditions = n.intValue
+        }
         return VAEConfig(inputSize: try int("input_size"), hidden: hidden, decoderHidden: decoderHidden == hidden ? nil : decoderHidden,
-                         latent: try int("latent"), beta: try float("beta"), epsilon: try float("epsilon"),
+                         latent: try int("latent"), conditions: conditions, beta: try float("beta"), epsilon: try float("epsilon"),
                          initialization: initialization)
     }
 }

@@ -5,12 +5,21 @@
 /// encoder[i] (B, hidden[i]); encoderHead (B, 2L) rows [μ_z | s_z]; sigmaZ, noise, z (B, L);
 /// decoder[i] (B, decoderHidden[i]); decoderHead (B, 2D) rows [μ_x | s_x]; scratch (B, D).
 /// Scoring's forward pass by columns holds encoder[i] and decoder[i] transposed instead.
+/// With C = conditions > 0: `condition` (B, C) is the batch's conditions, set by the caller before
+/// a pass; encoderInput (B, D + C) rows [x | c]; decoderInput (B, L + C) rows [z | c], or
+/// (L + C, B) by columns when scoring.
 final class VAENetwork {
     let config: VAEConfig
     let layout: ParameterLayout
     let capacity: Int
     let D: Int
     let L: Int
+    let C: Int
+    /// The current batch's conditions (B, C), read by every pass while C > 0; nil reads as zeros.
+    var condition: UnsafePointer<Float>?
+    let encoderInput: FloatBuffer   // (B, D + C); empty when C = 0
+    let decoderInput: FloatBuffer   // (B, L + C) or (L + C, B); empty when C = 0
+    let zeros: FloatBuffer          // (B, C) of 0, the conditions when none are given
 
     let encoder: [FloatBuffer]
     let encoderHead: FloatBuffer
@@ -33,6 +42,7 @@ final class VAENetwork {
     let dz: FloatBuffer?
     let dDecoder: [FloatBuffer]
     let dDecoderHead: FloatBuffer?
+    let dDecoderInput: FloatBuffer?  // (B, L + C), training with C > 0
 
     init(config: VAEConfig, capacity: Int, training: Bool) {
         self.config = config
@@ -40,7 +50,12 @@ final class VAENetwork {
         self.capacity = capacity
         D = config.inputSize
         L = config.latent
+        C = config.conditions
         let B = capacity
+        encoderInput = FloatBuffer(count: C > 0 ? B * (D + C) : 0)
+        decoderInput = FloatBuffer(count: C > 0 ? B * (L + C) : 0)
+        zeros = FloatBuffer(count: B * C)
+        dDecoderInput = training && C > 0 ? FloatBuffer(count: B * (L + C)) : nil
         encoder = config.hidden.map { FloatBuffer(count: B * $0) }
         encoderHead = FloatBuffer(count: B * 2 * L)
         sigmaZ = FloatBuffer(count: B * L)
@@ -64,13 +79,55 @@ final class VAENetwork {
         dDecoderHead = training ? FloatBuffer(count: B * 2 * D) : nil
     }
 
+    // MARK: Conditions
+
+    /// The conditions of the current batch's rows, zeros when the caller gave none.
+    @inline(__always)
+    private var conditionRows: UnsafePointer<Float> { condition ?? UnsafePointer(zeros.pointer) }
+
+    /// The first encoder layer's input: x itself (B, D), or [x | c] (B, D + C).
+    @inline(__always)
+    func encoderInputRows(_ x: UnsafePointer<Float>, _ B: Int) -> UnsafePointer<Float> {
+        guard C > 0 else { return x }
+        let out = encoderInput.pointer, c = conditionRows
+        for b in 0..<B {
+            (out + b * (D + C)).update(from: x + b * D, count: D)
+            (out + b * (D + C) + D).update(from: c + b * C, count: C)
+        }
+        return UnsafePointer(out)
+    }
+
+    /// The first decoder layer's input: z itself (B, L), or [z | c] (B, L + C).
+    @inline(__always)
+    func decoderInputRows(_ z: UnsafePointer<Float>, _ B: Int) -> UnsafePointer<Float> {
+        guard C > 0 else { return z }
+        let out = decoderInput.pointer, c = conditionRows
+        for b in 0..<B {
+            (out + b * (L + C)).update(from: z + b * L, count: L)
+            (out + b * (L + C) + L).update(from: c + b * C, count: C)
+        }
+        return UnsafePointer(out)
+    }
+
+    /// The same by columns: zT (L, B) itself, or [zT ; cᵀ] (L + C, B).
+    @inline(__always)
+    func decoderInputColumns(_ zT: UnsafePointer<Float>, _ B: Int) -> UnsafePointer<Float> {
+        guard C > 0 else { return zT }
+        let out = decoderInput.pointer, c = conditionRows
+        out.update(from: zT, count: L * B)
+        for j in 0..<C {
+            for b in 0..<B { out[(L + j) * B + b] = c[b * C + j] }
+        }
+        return UnsafePointer(out)
+    }
+
     // MARK: Forward
 
     /// x is (B, D); fills encoder[i] and encoderHead (B, 2L), or with `meanOnly` writes μ_z alone
     /// into `meanOut` (B, L) — the σ half of the head is then not computed.
     func encode(_ p: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ B: Int,
                 meanOnly meanOut: UnsafeMutablePointer<Float>? = nil) {
-        var inp = x
+        var inp = encoderInputRows(x, B)
         for (i, s) in layout.encoder.enumerated() {
             Dense.forward(encoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs, relu: true)
             inp = UnsafePointer(encoder[i].pointer)
@@ -85,7 +142,7 @@ final class VAENetwork {
 
     /// zIn is (B, L); fills decoder[i] and decoderHead (B, 2D) rows [μ_x | s_x].
     func decode(_ p: UnsafePointer<Float>, _ zIn: UnsafePointer<Float>, _ B: Int) {
-        var inp = zIn
+        var inp = decoderInputRows(zIn, B)
         for (i, s) in layout.decoder.enumerated() {
             Dense.forward(decoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs, relu: true)
             inp = UnsafePointer(decoder[i].pointer)
@@ -100,7 +157,7 @@ final class VAENetwork {
     /// (hidden[i], B) on the way (`Dense.forwardColumns` says why scoring keeps columns).
     func encodeMeanByColumns(_ p: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ B: Int,
                              into muZT: UnsafeMutablePointer<Float>) {
-        var inp = x
+        var inp = encoderInputRows(x, B)
         for (i, s) in layout.encoder.enumerated() {
             Dense.forwardColumns(encoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs,
                                  inputByRows: i == 0, relu: true)
@@ -114,7 +171,7 @@ final class VAENetwork {
     /// zT is (L, B), one column per window; fills decoder[i] as (decoderHidden[i], B) and
     /// decoderHead (B, 2D) by rows [μ_x | s_x], like `decode`.
     func decodeByColumns(_ p: UnsafePointer<Float>, _ zT: UnsafePointer<Float>, _ B: Int) {
-        var inp = zT
+        var inp = decoderInputColumns(zT, B)
         for (i, s) in layout.decoder.enumerated() {
             Dense.forwardColumns(decoder[i].pointer, inp, p + s.weight, p + s.bias, B, s.inputs, s.outputs, relu: true)
             inp = UnsafePointer(decoder[i].pointer)
@@ -164,6 +221,7 @@ final class VAENetwork {
         let lastDecoder = decoder.count - 1
         for b in dDecoder { b.pointer.update(repeating: 0, count: B * (b.count / capacity)) }
         dz!.pointer.update(repeating: 0, count: B * L)
+        dDecoderInput?.pointer.update(repeating: 0, count: B * (L + C))
         dEncoderHead!.pointer.update(repeating: 0, count: B * 2 * L)
         for b in dEncoder { b.pointer.update(repeating: 0, count: B * (b.count / capacity)) }
         Dense.backward(dDecoder[lastDecoder].pointer, g + dh.weight, g + dh.bias, dout,
@@ -171,9 +229,15 @@ final class VAENetwork {
         for i in stride(from: lastDecoder, through: 0, by: -1) {
             let s = layout.decoder[i]
             ReLU.backward(dDecoder[i].pointer, decoder[i].pointer, B * s.outputs)
-            let inp = i == 0 ? UnsafePointer(z.pointer) : UnsafePointer(decoder[i - 1].pointer)
-            let dinp = i == 0 ? dz!.pointer : dDecoder[i - 1].pointer
+            // The first layer read [z | c] (decoderInput, still as decode left it) when C > 0.
+            let first = C > 0 ? UnsafePointer(decoderInput.pointer) : UnsafePointer(z.pointer)
+            let inp = i == 0 ? first : UnsafePointer(decoder[i - 1].pointer)
+            let dinp = i == 0 ? (dDecoderInput?.pointer ?? dz!.pointer) : dDecoder[i - 1].pointer
             Dense.backward(dinp, g + s.weight, g + s.bias, dDecoder[i].pointer, inp, p + s.weight, B, s.inputs, s.outputs)
+        }
+        // dz is the z part of d[z | c]; the conditions are data and need no gradient.
+        if let dDecoderInput {
+            for b in 0..<B { (dz!.pointer + b * L).update(from: dDecoderInput.pointer + b * (L + C), count: L) }
         }
         // Latent sample and KL.
         LatentGaussian.backward(dhead: dEncoderHead!.pointer, dz: dz!.pointer, klWeight: klWeight.pointer,
@@ -187,7 +251,7 @@ final class VAENetwork {
         for i in stride(from: lastEncoder, through: 0, by: -1) {
             let s = layout.encoder[i]
             ReLU.backward(dEncoder[i].pointer, encoder[i].pointer, B * s.outputs)
-            let inp = i == 0 ? x : UnsafePointer(encoder[i - 1].pointer)
+            let inp = i == 0 ? (C > 0 ? UnsafePointer(encoderInput.pointer) : x) : UnsafePointer(encoder[i - 1].pointer)
             let dinp = i == 0 ? nil : dEncoder[i - 1].pointer
             Dense.backward(dinp, g + s.weight, g + s.bias, dEncoder[i].pointer, inp, p + s.weight, B, s.inputs, s.outputs)
         }

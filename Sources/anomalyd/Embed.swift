@@ -28,11 +28,16 @@ struct Embed: ParsableCommand {
             var mean = [Float](repeating: 0, count: n * L), std = mean
             if n > 0 {
                 let scorer = Scorer(model: model.vae, capacity: 256)
+                // A time-conditioned model encodes each window at the time of its newest row.
+                let conditions = model.vae.config.conditions > 0
+                    ? TimeContext.conditions(times: windows.rows.map { table.timestamps[$0] }) : []
                 inputs.withUnsafeBufferPointer { x in
                     mean.withUnsafeMutableBufferPointer { m in
                         std.withUnsafeMutableBufferPointer { s in
-                            scorer.encode(x.baseAddress!, count: n, mean: m.baseAddress!,
-                                          std: withStd ? s.baseAddress! : nil)
+                            conditions.withUnsafeBufferPointer { c in
+                                scorer.encode(x.baseAddress!, count: n, conditions: c.baseAddress, mean: m.baseAddress!,
+                                              std: withStd ? s.baseAddress! : nil)
+                            }
                         }
                     }
                 }

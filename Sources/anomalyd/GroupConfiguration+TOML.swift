@@ -33,6 +33,7 @@ extension GroupConfiguration {
             hidden = [\(vae.hidden.map(String.init).joined(separator: ", "))]
             latent = \(vae.latent)
             beta = \(number(vae.beta))
+            time_context = \(vae.timeContext)
 
             [group.training]
             min_windows = \(training.minWindows)

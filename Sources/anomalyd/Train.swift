@@ -15,7 +15,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "The model file to write (safetensors).")
     var out: String
 
-    @Option(name: .long, help: "Configuration file; its first [[group]] applies (default: detect's offline group).")
+    @Option(name: .long, help: "Configuration file; its first [[group]] applies (default: the defaults).")
     var config: String?
 
     @Option(name: .long, help: "Comma-separated field columns to use.")

@@ -39,6 +39,9 @@ import Testing
             configPath: directory.path("anomalyd.toml"), directory: directory,
             environment: ["ANOMALYD_SCORING_THREAD": scoringThread])
         #expect(await daemon.waitForLog("listening"), "daemon did not start: \(daemon.log)")
+        // No model yet: the time to the first one is not known.
+        let before = httpGet(port: config.metricsPort, path: "/metrics").body
+        #expect(metricValue(before, "anomalyd_first_model_seconds") == -1)
         let peer = try PythonPeer(
             [
                 PythonPeer.script("stream_peer.py"), "--input", config.input, "--output", config.output,
@@ -94,6 +97,9 @@ import Testing
             #expect(metricValue(metrics, #"anomalyd_alerts_published_total{state="\#(state)"}"#) == seen, "\(state)")
         }
         #expect(metricValue(metrics, #"anomalyd_models_trained_total{result="trained"}"#) == 1)
+        // The first model's time since start: after the daemon started, before the test ended.
+        let firstModel = metricValue(metrics, "anomalyd_first_model_seconds") ?? -1
+        #expect(firstModel > 0 && firstModel < 150, "first_model_seconds \(firstModel)")
         #expect(metricValue(metrics, "anomalyd_series_active") == 2)
         #expect(metricValue(metrics, "anomalyd_records_received_total") == Double(2 * 400))
         // Every window of both series from the training run on is scored once it is full.

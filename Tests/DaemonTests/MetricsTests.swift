@@ -24,7 +24,7 @@ import Testing
         for name in counters {
             #expect(text.contains("# TYPE anomalyd_\(name) counter\n"), "\(name)")
         }
-        for name in ["series_active", "ready", "build_info"] {
+        for name in ["series_active", "ready", "build_info", "first_model_seconds"] {
             #expect(text.contains("# TYPE anomalyd_\(name) gauge\n"), "\(name)")
         }
         for name in ["model_training_seconds", "scoring_seconds", "record_to_alert_seconds"] {
@@ -32,7 +32,7 @@ import Testing
         }
         // Nothing without the prefix, and nothing beyond the list above.
         let families = Set(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] })
-        #expect(families.count == counters.count + 3 + 3)
+        #expect(families.count == counters.count + 4 + 3)
         #expect(families.allSatisfy { $0.hasPrefix("anomalyd_") })
     }
 

@@ -29,14 +29,15 @@ import Testing
         #expect(base.modelHash.count == 16)
     }
 
-    /// The reservoir's parallel ring of series ids stays aligned with its snapshot.
+    /// The reservoir's parallel rings of series ids and times stay aligned with its snapshot.
     @Test func reservoirSeriesFollowSnapshotOrder() {
         let slot = ModelSlot(series: nil, reservoir: 3, windowSize: 1)
         for id in 0..<5 {
             let v: [Float] = [Float(id)], m: [Float] = [1]
-            v.withUnsafeBufferPointer { vb in m.withUnsafeBufferPointer { mb in slot.remember(values: vb, mask: mb, series: id) } }
+            v.withUnsafeBufferPointer { vb in m.withUnsafeBufferPointer { mb in slot.remember(values: vb, mask: mb, series: id, time: Double(100 * id)) } }
         }
         #expect(slot.reservoir.snapshot().values == [2, 3, 4])
         #expect(slot.snapshotSeries() == [2, 3, 4])
+        #expect(slot.snapshotTimes() == [200, 300, 400])
     }
 }

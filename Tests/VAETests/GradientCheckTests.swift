@@ -168,4 +168,58 @@ import Testing
         #expect(failures == 0, "\(failures) of \(model.parameterCount) parameters disagree")
         #expect(grads.contains { $0 != 0 })
     }
+
+    /// The conditional VAE: conditions enter the first encoder and the first decoder layer, and
+    /// every parameter's gradient — those conditions' weights included — matches finite
+    /// differences.
+    @Test func conditionalLossMatchesFiniteDifferencesForEveryParameter() throws {
+        let config = VAEConfig(inputSize: 6, hidden: [5, 4], decoderHidden: [4, 5], latent: 3, conditions: 2, beta: 0.8)
+        let model = try VAEModel(config: config, seed: 31)
+        let B = 3
+        let network = VAENetwork(config: config, capacity: B, training: true)
+        var rng = SeededRandom(seed: 33)
+        let x = Self.random(B * config.inputSize, &rng)
+        let mask: [Float] = (0..<x.count).map { $0 % 5 == 1 ? 0 : 1 }
+        let conditions = Self.random(B * 2, &rng)
+        network.noise.copy(from: Self.random(B * config.latent, &rng))
+        // Away from the initial point, whose biases are all exactly 0: a row for which a whole
+        // layer is dead gives every unit of the next layer a pre-activation of exactly 0, a ReLU
+        // kink where no finite difference agrees with either one-sided derivative.
+        let parameters = zip(model.parameters, Self.random(model.parameterCount, &rng, scale: 0.05)).map { $0 + $1 }
+        var grads = [Float](repeating: 0, count: model.parameterCount)
+        conditions.withUnsafeBufferPointer { c in
+            network.condition = c.baseAddress
+            _ = network.lossAndGradient(&grads, parameters, x, mask, B, klScale: 0.6)
+            var scratch = [Float](repeating: 0, count: model.parameterCount)
+            let numeric = Self.numericGradient(parameters) { p in
+                network.lossAndGradient(&scratch, p, x, mask, B, klScale: 0.6)
+            }
+            let failures = zip(numeric, grads).filter { !Self.close($0, $1) }.count
+            #expect(failures == 0, "\(failures) of \(model.parameterCount) parameters disagree")
+            network.condition = nil
+        }
+        // The conditions' own weights (the first layers' last columns) learn.
+        let layout = ParameterLayout(config)
+        let first = layout.encoder[0], decoderFirst = layout.decoder[0]
+        #expect(first.inputs == 8 && decoderFirst.inputs == 5)
+        var conditionWeights: [Float] = []
+        for o in 0..<first.outputs {
+            conditionWeights.append(grads[first.weight + o * 8 + 6])
+            conditionWeights.append(grads[first.weight + o * 8 + 7])
+        }
+        for o in 0..<decoderFirst.outputs {
+            conditionWeights.append(grads[decoderFirst.weight + o * 5 + 3])
+            conditionWeights.append(grads[decoderFirst.weight + o * 5 + 4])
+        }
+        #expect(conditionWeights.contains { $0 != 0 })
+        // And the loss depends on them.
+        var other = [Float](repeating: 0, count: model.parameterCount)
+        let zeroLoss = network.lossAndGradient(&other, parameters, x, mask, B, klScale: 0.6)
+        let withLoss = conditions.withUnsafeBufferPointer { c -> Float in
+            network.condition = c.baseAddress
+            defer { network.condition = nil }
+            return network.lossAndGradient(&other, parameters, x, mask, B, klScale: 0.6)
+        }
+        #expect(zeroLoss != withLoss)
+    }
 }

@@ -126,6 +126,7 @@ extension GroupConfiguration {
         t.table("vae") { v in
             v.ints("hidden", &g.vae.hidden, range: 1...65_536)
             v.int("latent", &g.vae.latent, range: 1...1024)
+            v.bool("time_context", &g.vae.timeContext)
             v.double("beta", &g.vae.beta, range: 0...1000)
         }
         t.table("training") { v in

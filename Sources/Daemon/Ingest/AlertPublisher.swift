@@ -48,6 +48,7 @@ final class AlertPublisher: DetectorSink {
     }
 
     func detector(_ detector: StreamingDetector, model event: ModelEvent) {
+        if event.action != .rejected { metrics.modelInstalled() }
         // The work loop logs the events it causes; nothing is kept here (it would grow forever).
         send(Array("model.\(event.group)".utf8), Array(event.json.utf8))
     }

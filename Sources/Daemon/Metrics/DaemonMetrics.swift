@@ -49,8 +49,15 @@ public final class DaemonMetrics: ScoringObserver {
     /// `curve_denied_total`: ZAP requests refused (docs/DESIGN.md §9: "refused and counted").
     public let curveDenied: Counter
 
+    /// `first_model_seconds`: wall time from the daemon's start to its first model, trained or
+    /// loaded from the state directory; −1 until then. Until it, every series is judged by the
+    /// cold-start check alone.
+    public let firstModelSeconds: Gauge
+
     private let readyGauge: Gauge
     private let readyFlag = ManagedAtomic(false)
+    private let hasFirstModel = ManagedAtomic(false)
+    private let started = ContinuousClock.now
 
     /// Histogram buckets, in seconds.
     static let trainingBuckets: [Duration] = seconds([0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800])
@@ -106,6 +113,11 @@ public final class DaemonMetrics: ScoringObserver {
             descriptor: named("curve_allowed", unit: "total", help: "CURVE clients admitted by the ZAP handler."))
         curveDenied = registry.makeCounter(
             descriptor: named("curve_denied", unit: "total", help: "CURVE clients refused by the ZAP handler."))
+        firstModelSeconds = registry.makeGauge(
+            descriptor: named(
+                "first_model", unit: "seconds",
+                help: "Seconds from start to the first model trained or loaded; -1 until there is one."))
+        firstModelSeconds.set(to: -1)
         readyGauge = registry.makeGauge(
             descriptor: named("ready", help: "1 once sockets are bound and saved models loaded, else 0."))
         readyGauge.set(to: 0)
@@ -139,6 +151,13 @@ public final class DaemonMetrics: ScoringObserver {
     public func modelTrained(_ result: TrainingResult, duration: Duration) {
         modelsTrained[result.rawValue].increment()
         modelTrainingSeconds.record(duration)
+    }
+
+    /// Notes that a model was installed (trained or loaded): the first sets `first_model_seconds`.
+    public func modelInstalled() {
+        guard hasFirstModel.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        let elapsed = ContinuousClock.now - started
+        firstModelSeconds.set(to: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     /// Records one batch's VAE scoring in `scoring_seconds` (the ``Detector/ScoringObserver`` the

@@ -9,6 +9,7 @@ extension GroupConfiguration {
     public var modelHash: String {
         let text = "fields=\(fields)|step=\(step)|window=\(window)|model=\(model.rawValue)"
             + "|hidden=\(vae.hidden)|latent=\(vae.latent)|beta=\(vae.beta)"
+            + (vae.timeContext ? "|time_context" : "")
             + "|recent_steps=\(scoring.recentSteps)|samples=\(scoring.samples)"
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }

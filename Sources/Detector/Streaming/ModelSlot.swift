@@ -11,6 +11,8 @@ final class ModelSlot {
     var reservoir: WindowReservoir
     /// Series id of each reservoir entry, a ring parallel to the reservoir's (grown with it).
     var reservoirSeries: [Int32] = []
+    /// Grid time of each reservoir entry's newest step, a ring parallel to the reservoir's.
+    var reservoirTimes: [Double] = []
     /// The installed model, nil before the first.
     private(set) var model: TrainedModel?
     /// Inference buffers for each of ``model``'s members: they score the batches.
@@ -54,12 +56,14 @@ final class ModelSlot {
     }
 
     /// Adds a normal window of series `id`.
-    func remember(values: UnsafeBufferPointer<Float>, mask: UnsafeBufferPointer<Float>, series id: Int) {
+    func remember(values: UnsafeBufferPointer<Float>, mask: UnsafeBufferPointer<Float>, series id: Int, time: Double) {
         let position = reservoir.appended % reservoir.capacity
         if position == reservoirSeries.count {
             reservoirSeries.append(Int32(id))
+            reservoirTimes.append(time)
         } else {
             reservoirSeries[position] = Int32(id)
+            reservoirTimes[position] = time
         }
         reservoir.append(values: values, mask: mask)
     }
@@ -68,6 +72,12 @@ final class ModelSlot {
     func snapshotSeries() -> [Int32] {
         let start = reservoir.count < reservoir.capacity ? 0 : reservoir.appended % reservoir.capacity
         return (0..<reservoir.count).map { reservoirSeries[(start + $0) % reservoir.capacity] }
+    }
+
+    /// The newest-step times of ``WindowReservoir/snapshot()``'s rows, oldest first.
+    func snapshotTimes() -> [Double] {
+        let start = reservoir.count < reservoir.capacity ? 0 : reservoir.appended % reservoir.capacity
+        return (0..<reservoir.count).map { reservoirTimes[(start + $0) % reservoir.capacity] }
     }
 
     /// Whether the schedule calls for a training run now.

@@ -157,7 +157,7 @@ extension StreamingDetector {
                 batch.values.withUnsafeBufferPointer { v in
                     batch.observed.withUnsafeBufferPointer { m in
                         slot.remember(values: UnsafeBufferPointer(rebasing: v[offset..<offset + D]),
-                                      mask: UnsafeBufferPointer(rebasing: m[offset..<offset + D]), series: s)
+                                      mask: UnsafeBufferPointer(rebasing: m[offset..<offset + D]), series: s, time: end)
                     }
                 }
             }
@@ -187,6 +187,8 @@ extension StreamingDetector {
                 for j in 0..<D where batch.observed[row * D + j] > 0 { raw[j] = batch.values[row * D + j] }
                 group.setScaler(seriesRow, RobustScaler(fitting: raw, fields: F).withoutRange())
             }
+            // The row's time context: the conditions of a time-conditioned model.
+            TimeContext.write(time: batch.end[row], into: batch.conditions + k * TimeContext.count)
         }
         // Over raw pointers, hoisted out of the loop: this runs for every value of every window
         // (every record, at stride 1), and indexing the arrays element by element cost more than
@@ -249,13 +251,15 @@ extension StreamingDetector {
         let D = group.windowSize
         let xs = UnsafePointer(batch.inputs + k * D), ms = UnsafePointer(batch.masks + k * D)
         group.contributions.withUnsafeMutableBufferPointer { c in
-            scorer.fieldContributions(xs, count: 1, fields: F, mask: ms, into: c.baseAddress!)
+            scorer.fieldContributions(xs, count: 1, fields: F, mask: ms, conditions: batch.conditions + k * TimeContext.count,
+                                      into: c.baseAddress!)
         }
         // The expected values are the model's prediction: with `recent_steps`, from the
         // window with its newest steps hidden, as they were scored.
         let hidden = group.configuration.scoring.recentSteps > 0 ? UnsafePointer(batch.scratch.hidden + k * D) : ms
         group.expected.withUnsafeMutableBufferPointer { e in
-            scorer.reconstruct(xs, count: 1, mask: hidden, pointNLL: nil, mean: e.baseAddress!)
+            scorer.reconstruct(xs, count: 1, mask: hidden, conditions: batch.conditions + k * TimeContext.count,
+                               pointNLL: nil, mean: e.baseAddress!)
         }
         let scaler = group.scaler(states[s].row)
         func unscaled(_ value: Float, _ f: Int) -> Double {
@@ -331,8 +335,8 @@ struct ScoringWork: @unchecked Sendable {
     func run() {
         let start = observer == nil ? nil : ContinuousClock.now
         for (m, scorer) in scorers.enumerated() {
-            WindowScoring.score(scorer, batch.inputs, mask: batch.masks, count: count, windowSize: windowSize,
-                                fields: fields, recentSteps: recentSteps, samples: samples,
+            WindowScoring.score(scorer, batch.inputs, mask: batch.masks, conditions: batch.conditions, count: count,
+                                windowSize: windowSize, fields: fields, recentSteps: recentSteps, samples: samples,
                                 nll: batch.nll + m * batch.capacity, distance: batch.distance + m * batch.capacity,
                                 scratch: batch.scratch)
         }

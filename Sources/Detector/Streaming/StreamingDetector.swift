@@ -204,6 +204,7 @@ public final class StreamingDetector {
                     seriesKeys: keys, series: slot.series, warmStart: slot.checkpoint, version: slot.issuedVersion,
                     trainedAt: slot.latestTime)
                 job.newWindows = slot.windowsSinceTraining
+                job.windowTimes = slot.snapshotTimes()
                 return job
             }
         }

@@ -23,6 +23,9 @@ public struct TrainingJob: Sendable {
     public let mask: [Float]
     /// For each window, an index into ``seriesKeys``.
     public let windowSeries: [Int32]
+    /// For each window, the grid time of its newest step (its time context); empty: unknown
+    /// (zero conditions).
+    public var windowTimes: [Double] = []
     /// The keys of the series the windows come from.
     public let seriesKeys: [String]
     /// The series key of a per-series slot.
@@ -94,8 +97,12 @@ public struct TrainingJob: Sendable {
 
         // 4. Train the ensemble, member k from seed + k (warm-started from the running model's
         // member k when it has one), and 5. calibrate each member.
+        let C = config.vae.conditions
         let vaeConfig = VAEConfig(inputSize: D, hidden: config.vae.hidden, latent: config.vae.latent,
-                                  beta: Float(config.vae.beta))
+                                  conditions: C, beta: Float(config.vae.beta))
+        // Each window's time context (zeros where its time is unknown).
+        let allConditions: [Float] = C == 0 ? [] : windowTimes.count == n
+            ? TimeContext.conditions(times: windowTimes) : [Float](repeating: 0, count: n * C)
         // The windows as the stream normalises them (unclipped), for calibration.
         var streamInputs = [Float](repeating: 0, count: n * D)
         for w in 0..<n {
@@ -108,13 +115,22 @@ public struct TrainingJob: Sendable {
         // The swap check compares whole-window NLL per observed point, whatever the score covers,
         // on the held-out windows as trained on (clipped).
         let observed = heldOut.reduce(0.0) { sum, r in sum + Double(mask[(r * D)..<((r + 1) * D)].reduce(0, +)) }
+        func conditionRows(_ rows: [Int]) -> [Float] {
+            guard C > 0 else { return [] }
+            var out = [Float](); out.reserveCapacity(rows.count * C)
+            for r in rows { out += allConditions[(r * C)..<((r + 1) * C)] }
+            return out
+        }
         let heldOutTrainingInputs = gather(heldOut, inputs), heldOutMask = gather(heldOut, mask)
+        let heldOutConditions = conditionRows(heldOut)
         func loss(_ model: VAEModel) -> Double {
             let nll = WindowScoring.score(Scorer(model: model, capacity: 256), inputs: heldOutTrainingInputs,
-                                          mask: heldOutMask, windowSize: D, fields: F, recentSteps: 0).nll
+                                          mask: heldOutMask, conditions: heldOutConditions, windowSize: D, fields: F,
+                                          recentSteps: 0).nll
             return nll.reduce(0.0) { $0 + Double($1) } / max(observed, 1)
         }
         let trainInputs = gather(trainRows, inputs), trainMaskBase = gather(trainRows, mask)
+        let trainConditions = conditionRows(trainRows)
         let recentSteps = config.scoring.recentSteps
         var members: [TrainedModel.Member] = []
         var losses: [Double] = [], previousLosses: [Double] = []
@@ -157,22 +173,23 @@ public struct TrainingJob: Sendable {
                 var picked = Array(0..<trainRows.count)
                 for i in 0..<rows { picked.swapAt(i, i + Int(draws.next() % UInt64(picked.count - i))) }
                 let sample = picked.prefix(rows).sorted()
-                var x = [Float](), m = [Float]()
+                var x = [Float](), m = [Float](), c = [Float]()
                 x.reserveCapacity(rows * D)
                 m.reserveCapacity(rows * D)
                 for r in sample {
                     x += trainInputs[(r * D)..<((r + 1) * D)]
                     m += trainMask[(r * D)..<((r + 1) * D)]
+                    if C > 0 { c += trainConditions[(r * C)..<((r + 1) * C)] }
                 }
-                _ = try trainer.fit(windows: x, mask: m)
+                _ = try trainer.fit(windows: x, mask: m, conditions: C > 0 ? c : nil)
             } else {
-                _ = try trainer.fit(windows: trainInputs, mask: trainMask)
+                _ = try trainer.fit(windows: trainInputs, mask: trainMask, conditions: C > 0 ? trainConditions : nil)
             }
             let vae = trainer.model
             // The robust scales of the raw scores on the held-out windows, the combined score's
             // tail on every window (ScoreTail says why), scored as the stream scores them.
             let scores = WindowScoring.score(Scorer(model: vae, capacity: 256), inputs: streamInputs, mask: mask,
-                                             windowSize: D, fields: F, recentSteps: recentSteps,
+                                             conditions: allConditions, windowSize: D, fields: F, recentSteps: recentSteps,
                                              samples: config.scoring.samples)
             let calibration = ScoreCalibration(
                 reconstructionNLL: heldOut.map { Double(scores.nll[$0]) },

@@ -34,6 +34,8 @@ final class WindowBatch: @unchecked Sendable {
     let nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>
     /// Ensemble members the score buffers hold.
     let members: Int
+    /// The normalised rows' conditions (capacity, ``TimeContext/count``): their time context.
+    let conditions: UnsafeMutablePointer<Float>
     /// Scratch of ``WindowScoring`` (three (capacity, windowSize) buffers when scoring the newest steps).
     let scratch: WindowScoring.Scratch
     /// The windows being scored, in input row order (all of one model slot).
@@ -60,7 +62,7 @@ final class WindowBatch: @unchecked Sendable {
         pending = [Bool](repeating: false, count: capacity)
         let (B, D) = (capacity, windowSize)
         let M = self.members
-        let total = 2 * B * D + 2 * B * M + 3 * scratchSize
+        let total = 2 * B * D + 2 * B * M + 3 * scratchSize + B * TimeContext.count
         storage = .allocate(capacity: total)
         storageCount = total
         storage.initialize(repeating: 0, count: total)
@@ -70,6 +72,7 @@ final class WindowBatch: @unchecked Sendable {
         distance = nll + B * M
         let scratchBase = distance + B * M
         scratch = .init(mean: scratchBase, sigma: scratchBase + scratchSize, hidden: scratchBase + 2 * scratchSize)
+        conditions = scratchBase + 3 * scratchSize
     }
 
     deinit { storage.deallocate() }

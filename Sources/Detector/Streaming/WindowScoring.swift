@@ -41,14 +41,18 @@ public enum WindowScoring {
         var hidden: UnsafeMutablePointer<Float>
     }
 
-    /// x and mask are (count, D); nll and distance will be (count).
-    static func score(_ scorer: Scorer, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>, count: Int,
+    /// x and mask are (count, D), conditions (count, ``TimeContext/count``) — read only when the
+    /// model is time-conditioned; nll and distance will be (count).
+    static func score(_ scorer: Scorer, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>,
+                      conditions: UnsafePointer<Float>?, count: Int,
                       windowSize D: Int, fields F: Int, recentSteps: Int, samples: Int = 1,
                       nll: UnsafeMutablePointer<Float>, distance: UnsafeMutablePointer<Float>, scratch: Scratch) {
+        let conditions = scorer.model.config.conditions > 0 ? conditions : nil
         guard recentSteps > 0 else {
-            scorer.score(x, count: count, mask: mask, nll: nll, latentDistance: distance)
+            scorer.score(x, count: count, mask: mask, conditions: conditions, nll: nll, latentDistance: distance)
             if samples > 1 {
-                scorer.sampledNLL(x, count: count, encoderMask: mask, samples: samples, seed: samplingSeed, into: nll)
+                scorer.sampledNLL(x, count: count, encoderMask: mask, conditions: conditions, samples: samples,
+                                  seed: samplingSeed, into: nll)
             }
             return
         }
@@ -57,18 +61,19 @@ public enum WindowScoring {
         for b in 0..<count {
             for j in 0..<D { h[b * D + j] = j < first ? mask[b * D + j] : 0 }
         }
-        scorer.score(x, count: count, mask: h, nll: nll, latentDistance: distance)
+        scorer.score(x, count: count, mask: h, conditions: conditions, nll: nll, latentDistance: distance)
         if samples > 1 {
             // The newest steps' observed points, scored under z drawn from their context.
             let scored = scratch.sigma
             for b in 0..<count {
                 for j in 0..<D { scored[b * D + j] = j < first ? 0 : mask[b * D + j] }
             }
-            scorer.sampledNLL(x, count: count, encoderMask: h, scoredMask: scored, samples: samples,
+            scorer.sampledNLL(x, count: count, encoderMask: h, scoredMask: scored, conditions: conditions, samples: samples,
                               seed: samplingSeed, into: nll)
             return
         }
-        scorer.reconstruct(x, count: count, mask: h, pointNLL: nil, mean: scratch.mean, sigma: scratch.sigma)
+        scorer.reconstruct(x, count: count, mask: h, conditions: conditions, pointNLL: nil, mean: scratch.mean,
+                           sigma: scratch.sigma)
         let halfLog2Pi: Float = 0.918_938_5
         let sigmaFloor = predictionSigmaFloor
         for b in 0..<count {
@@ -83,10 +88,12 @@ public enum WindowScoring {
         }
     }
 
-    /// The array form, for training jobs and the offline `score` command: inputs and mask are
-    /// (count, D) normalised windows; returns the raw NLL and latent distance of each.
-    public static func score(_ scorer: Scorer, inputs: [Float], mask: [Float], windowSize D: Int, fields F: Int,
-                      recentSteps: Int, samples: Int = 1) -> (nll: [Float], distance: [Float]) {
+    /// The array form, for training jobs: inputs and mask are (count, D) normalised windows,
+    /// conditions (count, ``TimeContext/count``) their time context (nil: zeros); returns the raw
+    /// NLL and latent distance of each.
+    public static func score(_ scorer: Scorer, inputs: [Float], mask: [Float], conditions: [Float]? = nil,
+                             windowSize D: Int, fields F: Int, recentSteps: Int,
+                             samples: Int = 1) -> (nll: [Float], distance: [Float]) {
         let count = inputs.count / D
         var nll = [Float](repeating: 0, count: count), distance = nll
         let size = recentSteps > 0 ? max(count * D, 1) : 1
@@ -98,9 +105,12 @@ public enum WindowScoring {
             mask.withUnsafeBufferPointer { m in
                 nll.withUnsafeMutableBufferPointer { o in
                     distance.withUnsafeMutableBufferPointer { d in
-                        score(scorer, x.baseAddress!, mask: m.baseAddress!, count: count, windowSize: D, fields: F,
-                              recentSteps: recentSteps, samples: samples, nll: o.baseAddress!, distance: d.baseAddress!,
-                              scratch: scratch)
+                        let c = conditions ?? []
+                        c.withUnsafeBufferPointer { c in
+                            score(scorer, x.baseAddress!, mask: m.baseAddress!, conditions: c.baseAddress, count: count,
+                                  windowSize: D, fields: F, recentSteps: recentSteps, samples: samples,
+                                  nll: o.baseAddress!, distance: d.baseAddress!, scratch: scratch)
+                        }
                     }
                 }
             }

@@ -8,6 +8,10 @@ import Darwin
 // Speeds are only comparable as ratios measured in one run, side by side with a peer
 // (Benchmarks/peers/), which prints the same names for the same work.
 
+import VAE
+
+BLASKernels.reexecutingIfMisdetected()
+
 let suites: [(name: String, run: (String?) -> Void, about: String)] = [
     ("records", { _ in runRecordsBenchmark() }, "record codecs, records/s on one core"),
     ("vae", { runVAEBenchmark(only: $0) }, "VAE scoring and training on one core [batch1|batch256|train]"),

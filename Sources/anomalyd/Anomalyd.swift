@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import VAE
 
 /// The `anomalyd` command line (docs/DESIGN.md §6).
 @main
@@ -12,5 +13,12 @@ struct Anomalyd: AsyncParsableCommand {
             Run.self, CheckConfig.self, Detect.self, Evaluate.self, Replay.self, Keygen.self, Tail.self,
             ProxyCommand.self, Train.self, Score.self, Embed.self, Generate.self, Inspect.self, Tune.self,
         ])
+
+    /// Runs the command, after making sure OpenBLAS runs the kernels this CPU supports
+    /// (``BLASKernels/reexecutingIfMisdetected()``).
+    static func main() async {
+        BLASKernels.reexecutingIfMisdetected()
+        await main(nil)
+    }
 }
 

@@ -12,7 +12,7 @@ import Testing
             ["-c", """
             import socket, sys, time
             s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); print("bound", flush=True)
-            time.sleep(120)
+            time.sleep(3600)  # killed at the end; holding for less lets a starved test find the port free
             """, String(config.input.split(separator: ":").last!)], directory: directory, name: "holder")
         #expect(await waitUntil(timeout: .seconds(20)) { holder.output.contains("bound") }, "\(holder.errors)")
         let daemon = try RunningDaemon(configPath: directory.path("anomalyd.toml"), directory: directory)

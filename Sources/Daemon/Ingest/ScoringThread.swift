@@ -17,7 +17,7 @@ final class ScoringThread: ScoringExecutor, @unchecked Sendable {
     private var stopping = false
 
     /// Whether to split: `ANOMALYD_SCORING_THREAD=1` or `0` decides; otherwise with two cores or
-    /// more. Measured with `anomalyd-bench e2e` on two shared cores (README, Performance): once
+    /// more. Measured with `anomalyd-bench e2e` on two shared cores (docs/PERFORMANCE.md): once
     /// the next batch is normalised while the last one is scored and that one's scores are judged
     /// while the next is scored (``Detector/StreamingDetector``'s pipeline), the split drains
     /// 270–300k records/s against 220–230k inline.

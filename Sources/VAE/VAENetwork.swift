@@ -88,23 +88,25 @@ final class VAENetwork {
     /// The first encoder layer's input: x itself (B, D), or [x | c] (B, D + C).
     @inline(__always)
     func encoderInputRows(_ x: UnsafePointer<Float>, _ B: Int) -> UnsafePointer<Float> {
-        guard C > 0 else { return x }
-        let out = encoderInput.pointer, c = conditionRows
-        for b in 0..<B {
-            (out + b * (D + C)).update(from: x + b * D, count: D)
-            (out + b * (D + C) + D).update(from: c + b * C, count: C)
-        }
-        return UnsafePointer(out)
+        appendingConditions(to: x, width: D, B, into: encoderInput.pointer)
     }
 
     /// The first decoder layer's input: z itself (B, L), or [z | c] (B, L + C).
     @inline(__always)
     func decoderInputRows(_ z: UnsafePointer<Float>, _ B: Int) -> UnsafePointer<Float> {
-        guard C > 0 else { return z }
-        let out = decoderInput.pointer, c = conditionRows
+        appendingConditions(to: z, width: L, B, into: decoderInput.pointer)
+    }
+
+    /// `rows` (B, width) itself without conditions, or each row followed by its conditions,
+    /// [rows | c] (B, width + C), written into `out`.
+    @inline(__always)
+    private func appendingConditions(to rows: UnsafePointer<Float>, width: Int, _ B: Int,
+                                     into out: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        guard C > 0 else { return rows }
+        let c = conditionRows
         for b in 0..<B {
-            (out + b * (L + C)).update(from: z + b * L, count: L)
-            (out + b * (L + C) + L).update(from: c + b * C, count: C)
+            (out + b * (width + C)).update(from: rows + b * width, count: width)
+            (out + b * (width + C) + width).update(from: c + b * C, count: C)
         }
         return UnsafePointer(out)
     }

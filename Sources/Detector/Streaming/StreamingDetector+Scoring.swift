@@ -180,6 +180,7 @@ extension StreamingDetector {
     /// series' scaler (fitted on the window itself for a series the model has not seen).
     private func normalize(_ group: ModelGroup, _ batch: WindowBatch, count: Int) {
         let D = group.windowSize, F = group.fields.count
+        let timeConditioned = group.configuration.vae.timeContext
         for k in 0..<count {
             let row = batch.rows[k], seriesRow = states[batch.series[row]].row
             if group.scaler(seriesRow) == nil {
@@ -187,8 +188,11 @@ extension StreamingDetector {
                 for j in 0..<D where batch.observed[row * D + j] > 0 { raw[j] = batch.values[row * D + j] }
                 group.setScaler(seriesRow, RobustScaler(fitting: raw, fields: F).withoutRange())
             }
-            // The row's time context: the conditions of a time-conditioned model.
-            TimeContext.write(time: batch.end[row], into: batch.conditions + k * TimeContext.count)
+            // The row's time context: the conditions of a time-conditioned model (an untimed
+            // model reads none, so the four sines and cosines per window are skipped).
+            if timeConditioned {
+                TimeContext.write(time: batch.end[row], into: batch.conditions + k * TimeContext.count)
+            }
         }
         // Over raw pointers, hoisted out of the loop: this runs for every value of every window
         // (every record, at stride 1), and indexing the arrays element by element cost more than

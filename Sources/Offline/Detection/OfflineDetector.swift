@@ -36,9 +36,12 @@ public struct OfflineDetector {
             group.training.reservoir = max(trainRows, 2)
             group.scoring.coldStart = false  // the training rows score 0 (docs/DESIGN.md §6)
         }
-        if model != nil {
+        if let model {
             group.training.minWindows = Int.max
             group.training.retrainEvery = .never
+            // The windows carry the time context exactly when the model reads one, whatever the
+            // configuration given beside it says (the model is loaded without that check).
+            group.vae.timeContext = model.vae.config.conditions > 0
         }
         let detector = StreamingDetector(
             groups: [group],

@@ -2,8 +2,9 @@
 /// (`anomalyd_records_rejected_total{reason}`, docs/DESIGN.md §3 and §8).
 ///
 /// The codecs produce ``malformed``, ``tooLarge``, ``noFields`` and ``badTimestamp``;
-/// the detector uses ``seriesLimit``, ``late``, ``duplicate`` and ``unknownGroup`` for records
-/// that decoded well but cannot be admitted; the daemon uses ``droppedQueueFull``.
+/// the detector uses ``seriesLimit``, ``late``, ``duplicate``, ``unknownGroup`` and
+/// ``outOfRange`` for records that decoded well but cannot be admitted; the daemon uses
+/// ``droppedQueueFull`` and ``futureTimestamp``.
 ///
 /// The raw value is a dense index (`0..<allCases.count`), so per-reason counters can live in an
 /// array and counting a rejection on the hot path needs no dictionary and no string.
@@ -28,8 +29,15 @@ public enum RejectReason: Int, Hashable, Sendable, CaseIterable {
     case duplicate
     /// No model group's `match` glob matches the series key.
     case unknownGroup
-    /// The bounded scoring queue was full, so the record was dropped (back-pressure, docs/DESIGN.md §9).
+    /// The daemon's bounded input queue (`input.queue_bytes`) was full when the record's message
+    /// arrived, so the message was dropped whole and its records counted here (docs/RELIABILITY.md §3).
     case droppedQueueFull
+    /// The timestamp lies more than `limits.max_future` ahead of the daemon's clock: one bad clock
+    /// must not move a series' window into the future and lock its real points out as `late`.
+    case futureTimestamp
+    /// A value is finite as a Double but beyond the range of a Float (about ±3.4e38), the precision
+    /// windows are kept in: it would become infinite and poison the window and the next model.
+    case outOfRange
 
     /// The value of the `reason` label in metrics, such as `too_large`.
     public var label: String {
@@ -43,6 +51,8 @@ public enum RejectReason: Int, Hashable, Sendable, CaseIterable {
         case .duplicate: "duplicate"
         case .unknownGroup: "unknown_group"
         case .droppedQueueFull: "dropped_queue_full"
+        case .futureTimestamp: "future_timestamp"
+        case .outOfRange: "out_of_range"
         }
     }
 }

@@ -93,6 +93,12 @@ public final class MessageBuffer: RandomAccessCollection {
         return overflow
     }
 
+    /// The `zmq_msg_t` of kept frame `index`, for ``Socket/send(moving:flags:)``.
+    func slot(at index: Int) -> UnsafeMutablePointer<zmq_msg_t> {
+        precondition(index >= 0 && index < frameCount, "frame index out of range")
+        return slots[index]
+    }
+
     /// Records that the frame returned by the last ``nextSlot()`` was received.
     func commitFrame() {
         if frameCount < maxFrames {

@@ -65,6 +65,10 @@ extension SocketOption where Value == Bool {
     /// `ZMQ_XPUB_VERBOSE`: pass every subscription to the XPUB reader, not just new ones.
     /// Write-only in libzmq.
     public static var xpubVerbose: Self { OptionCodec.bool("ZMQ_XPUB_VERBOSE", ZMQ_XPUB_VERBOSE) }
+    /// `ZMQ_XPUB_NODROP` (PUB and XPUB): at a subscriber's high-water mark a non-blocking send
+    /// fails with `EAGAIN` instead of silently dropping the message for that subscriber, so the
+    /// sender learns of it. Write-only in libzmq.
+    public static var xpubNoDrop: Self { OptionCodec.bool("ZMQ_XPUB_NODROP", ZMQ_XPUB_NODROP) }
 }
 
 extension SocketOption where Value == String {

@@ -358,6 +358,12 @@ struct DaemonConfig {
     var retrainEvery = "never"
     var resolveAfter = 3
     var repeatEvery = "10s"
+    /// `input.queue_bytes`, `output.send_hwm`, `limits.max_future` and `limits.max_series`:
+    /// the daemon's defaults when nil.
+    var queueBytes: Int?
+    var sendHWM: Int?
+    var maxFuture: String?
+    var maxSeries: Int?
 
     init(stateDirectory: String) {
         self.stateDirectory = stateDirectory
@@ -371,10 +377,12 @@ struct DaemonConfig {
             [input]
             bind = \(list([input]))
             max_message_bytes = \(maxMessageBytes)
+            \(queueBytes.map { "queue_bytes = \($0)" } ?? "")
 
             [output]
             bind = \(list(outputs))
             topic_prefix = "\(topicPrefix)"
+            \(sendHWM.map { "send_hwm = \($0)" } ?? "")
 
             [security]
             curve = \(curve != nil)
@@ -387,6 +395,10 @@ struct DaemonConfig {
 
             [metrics]
             listen = "127.0.0.1:\(metricsPort)"
+
+            [limits]
+            \(maxFuture.map { "max_future = \"\($0)\"" } ?? "")
+            \(maxSeries.map { "max_series = \($0)" } ?? "")
 
             [[group]]
             name = "\(groupName)"

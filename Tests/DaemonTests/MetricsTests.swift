@@ -17,14 +17,15 @@ import Testing
     @Test func exposesEveryNameOfSpecSection8WithPrefix() {
         let text = render(DaemonMetrics(version: "9.9.9"))
         let counters = [
-            "records_received_total", "records_rejected_total", "messages_received_total", "bytes_received_total",
+            "records_received_total", "records_rejected_total", "records_accepted_total", "messages_received_total", "bytes_received_total",
             "windows_scored_total", "alerts_published_total", "models_trained_total",
-            "curve_allowed_total", "curve_denied_total",
+            "curve_allowed_total", "curve_denied_total", "input_messages_dropped_total", "alert_send_failures_total",
+            "alerts_missed_total",
         ]
         for name in counters {
             #expect(text.contains("# TYPE anomalyd_\(name) counter\n"), "\(name)")
         }
-        for name in ["series_active", "ready", "build_info", "first_model_seconds"] {
+        for name in ["series_active", "ready", "build_info", "first_model_seconds", "input_queue_bytes"] {
             #expect(text.contains("# TYPE anomalyd_\(name) gauge\n"), "\(name)")
         }
         for name in ["model_training_seconds", "scoring_seconds", "record_to_alert_seconds"] {
@@ -32,7 +33,7 @@ import Testing
         }
         // Nothing without the prefix, and nothing beyond the list above.
         let families = Set(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] })
-        #expect(families.count == counters.count + 4 + 3)
+        #expect(families.count == counters.count + 5 + 3)
         #expect(families.allSatisfy { $0.hasPrefix("anomalyd_") })
     }
 
@@ -50,7 +51,7 @@ import Testing
         let lines = samples(render(DaemonMetrics()))
         let labels = [
             "malformed", "too_large", "no_fields", "bad_timestamp", "series_limit", "late", "duplicate",
-            "unknown_group", "dropped_queue_full",
+            "unknown_group", "dropped_queue_full", "future_timestamp", "out_of_range",
         ]
         #expect(RejectReason.allCases.map(\.label) == labels)
         for label in labels {

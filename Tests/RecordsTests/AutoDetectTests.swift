@@ -105,7 +105,7 @@ import Testing
         #expect(RejectReason.allCases.map(\.label)
             == [
                 "malformed", "too_large", "no_fields", "bad_timestamp", "series_limit", "late", "duplicate",
-                "unknown_group", "dropped_queue_full",
+                "unknown_group", "dropped_queue_full", "future_timestamp", "out_of_range",
             ])
         #expect(RejectReason.allCases.map(\.rawValue) == Array(0..<RejectReason.allCases.count))
     }

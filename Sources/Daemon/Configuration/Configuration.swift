@@ -50,8 +50,14 @@ public struct InputSettings: Sendable, Equatable {
     public var influxPrecision = "ns"
     /// Largest accepted message; larger ones are dropped by libzmq and counted.
     public var maxMessageBytes = 1_048_576
-    /// Receive high-water mark in messages.
-    public var receiveHWM = 100_000
+    /// Messages libzmq queues per connection before it stops reading that connection. The
+    /// daemon's receiver thread drains them into its own queue as they arrive, so this only fills
+    /// when that thread is starved; small, so that libzmq's share of the memory stays small too.
+    public var receiveHWM = 1_000
+    /// Bytes of received messages waiting to be parsed, at most. A message that would exceed it is
+    /// dropped whole and its records counted as `dropped_queue_full`: input memory is bounded in
+    /// bytes, and nothing is lost uncounted (docs/RELIABILITY.md §3).
+    public var queueBytes = 64 << 20
     /// Defaults.
     public init() {}
 }
@@ -104,6 +110,10 @@ public struct LimitSettings: Sendable, Equatable {
     public var maxSeries = 100_000
     /// Most fields per record.
     public var maxFields = 64
+    /// Seconds a timestamp may lie ahead of the daemon's clock; later ones are rejected as
+    /// `future_timestamp`. Ten minutes: far beyond the skew of any synchronised clock, and short
+    /// enough that a point from a bad clock that got in costs its series at most that long.
+    public var maxFuture = 600.0
     /// Defaults.
     public init() {}
 }

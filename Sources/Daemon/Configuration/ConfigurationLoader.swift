@@ -54,6 +54,7 @@ extension Configuration {
             t.string("influx_precision", &input.influxPrecision, allowed: ["ns", "us", "ms", "s"])
             t.int("max_message_bytes", &input.maxMessageBytes, range: 64...(1 << 30))
             t.int("receive_hwm", &input.receiveHWM, range: 0...100_000_000)
+            t.int("queue_bytes", &input.queueBytes, range: (1 << 16)...(1 << 40))
         }
         root.table("output") { t in
             t.strings("bind", &output.bind)
@@ -75,6 +76,7 @@ extension Configuration {
         root.table("limits") { t in
             t.int("max_series", &limits.maxSeries, range: 1...100_000_000)
             t.int("max_fields", &limits.maxFields, range: 1...4096)
+            t.duration("max_future", &limits.maxFuture)
         }
         if let parsed = root.tables("group", read: GroupConfiguration.read) {
             groups = parsed
@@ -90,6 +92,14 @@ extension Configuration {
             for endpoint in endpoints {
                 if let error = EndpointError(checking: endpoint) { problems.append(.init(key: key, message: error.description)) }
             }
+        }
+        if input.queueBytes < input.maxMessageBytes {
+            problems.append(.init(
+                key: "input.queue_bytes",
+                message: "\(input.queueBytes) is less than input.max_message_bytes (\(input.maxMessageBytes)): no message could be queued"))
+        }
+        if limits.maxFuture <= 0 {
+            problems.append(.init(key: "limits.max_future", message: "must be positive"))
         }
         if security.curve && security.secretKeyFile.isEmpty {
             problems.append(.init(key: "security.secret_key_file", message: "required when security.curve = true"))

@@ -5,8 +5,11 @@ import ZeroMQ
 /// `[<prefix><group>.<series>, JSON]`, model events as `[model.<group>, JSON]`.
 ///
 /// A ``DetectorSink`` called on the work loop's thread; it owns the PUB socket. Sends never
-/// block: when a subscriber's queue is full (`send_hwm`), libzmq drops the message for that
-/// subscriber, which is PUB's contract; a send that fails outright is counted and logged.
+/// block. The socket has `ZMQ_XPUB_NODROP`, so when a subscriber's queue is full (`send_hwm`,
+/// a stalled or slow consumer) the send fails instead of dropping silently: the message is then
+/// counted as missed (`alerts_missed_total`) and sent on without the option, which delivers it to
+/// every subscriber that has room — one stalled consumer costs the others nothing. A send that
+/// fails outright is counted (`alert_send_failures_total`).
 final class AlertPublisher: DetectorSink {
     private let socket: Socket
     private let topicPrefix: [UInt8]
@@ -36,7 +39,7 @@ final class AlertPublisher: DetectorSink {
         topic += alert.group.utf8
         topic.append(UInt8(ascii: "."))
         topic += alert.series.utf8
-        send(topic, encoder.bytes)
+        send(topic, encoder.bytes, isAlert: true)
         let state: DaemonMetrics.AlertState =
             switch alert.event.state {
             case .open: .open
@@ -50,14 +53,21 @@ final class AlertPublisher: DetectorSink {
     func detector(_ detector: StreamingDetector, model event: ModelEvent) {
         if event.action != .rejected { metrics.modelInstalled() }
         // The work loop logs the events it causes; nothing is kept here (it would grow forever).
-        send(Array("model.\(event.group)".utf8), Array(event.json.utf8))
+        send(Array("model.\(event.group)".utf8), Array(event.json.utf8), isAlert: false)
     }
 
-    private func send(_ topic: [UInt8], _ payload: [UInt8]) {
+    private func send(_ topic: [UInt8], _ payload: [UInt8], isAlert: Bool) {
         do {
+            if try socket.send([topic, payload], flags: .dontWait) { return }
+            // A matching subscriber's queue is full: count it, then deliver to those with room.
+            // Toggling the option costs two setsockopt calls, only on this rare path.
+            if isAlert { metrics.alertsMissed.increment() }
+            try socket.set(.xpubNoDrop, to: false)
+            defer { try? socket.set(.xpubNoDrop, to: true) }
             _ = try socket.send([topic, payload], flags: .dontWait)
         } catch {
             failedSends += 1
+            metrics.alertSendFailures.increment()
         }
     }
 }

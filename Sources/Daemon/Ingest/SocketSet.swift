@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import ZeroMQ
 
@@ -6,9 +7,14 @@ import ZeroMQ
 /// a SUB that producers publish to and a PUB that alerts leave by, both CURVE servers behind a
 /// ZAP allowlist when `security.curve` is on (docs/DESIGN.md §9).
 ///
-/// Owned by the work loop's thread: sockets are not thread-safe.
+/// The SUB is drained by an ``InputReceiver`` on its own thread into a queue bounded in bytes
+/// (`input.queue_bytes`), whose reading end is ``input``. The rest is owned by the work loop's
+/// thread: sockets are not thread-safe.
 final class SocketSet {
+    /// The reading end of the bounded input queue: what the work loop polls and receives from.
     let input: Socket
+    /// Moves messages from the SUB into ``input``'s queue and counts what does not fit.
+    let receiver: InputReceiver
     let output: Socket
     /// The ZAP handler, when CURVE is on; it admits only the authorised client keys.
     let authenticator: ZAPAuthenticator?
@@ -24,7 +30,9 @@ final class SocketSet {
     /// Opens and binds both sockets. With `retryingBusyAddresses` (a reload, right after the running
     /// sockets were closed) a bind retries an address in use for up to ``bindRetryLimit``; at
     /// start-up an address in use fails at once.
-    init(context: Context, configuration: Configuration, retryingBusyAddresses: Bool = false) throws {
+    init(
+        context: Context, configuration: Configuration, metrics: DaemonMetrics, retryingBusyAddresses: Bool = false
+    ) throws {
         let retry = retryingBusyAddresses ? Self.bindRetryLimit : .zero
         let curve = configuration.security.curve ? try CurveKeys(settings: configuration.security) : nil
         // The ZAP handler must be bound before a CURVE socket accepts connections: with no handler,
@@ -36,10 +44,11 @@ final class SocketSet {
             }
         }
 
-        let input = try context.socket(.sub)
+        let subscriber = try context.socket(.sub)
+        let input = try context.socket(.pair)
         let output = try context.socket(.pub)
         do {
-            for socket in [input, output] {
+            for socket in [subscriber, output] {
                 if let curve {
                     try socket.set(.zapDomain, to: "anomalyd")
                     try socket.set(.curveServer, to: true)
@@ -47,15 +56,15 @@ final class SocketSet {
                 }
             }
             let settings = configuration.input
-            try input.set(.receiveHighWaterMark, to: settings.receiveHWM)
-            try input.set(.maxMessageSize, to: settings.maxMessageBytes * Self.hardLimitFactor)
-            for prefix in settings.subscribe { try input.subscribe(prefix) }
+            try subscriber.set(.receiveHighWaterMark, to: settings.receiveHWM)
+            try subscriber.set(.maxMessageSize, to: settings.maxMessageBytes * Self.hardLimitFactor)
+            for prefix in settings.subscribe { try subscriber.subscribe(prefix) }
             var bound: [String] = []
             for endpoint in settings.bind {
-                try Self.retryingAddressInUse(for: retry) { try input.bind(endpoint) }
-                bound.append(try input.lastEndpoint)
+                try Self.retryingAddressInUse(for: retry) { try subscriber.bind(endpoint) }
+                bound.append(try subscriber.lastEndpoint)
             }
-            for endpoint in settings.connect { try input.connect(endpoint) }
+            for endpoint in settings.connect { try subscriber.connect(endpoint) }
             inputEndpoints = bound
 
             try output.set(.sendHighWaterMark, to: configuration.output.sendHWM)
@@ -66,8 +75,20 @@ final class SocketSet {
                 try Self.retryingAddressInUse(for: retry) { try output.bind(endpoint) }
                 bound.append(try output.lastEndpoint)
             }
+            // Alerts a subscriber cannot take (its queue at `send_hwm`) are counted, not silently
+            // lost: the publisher then sends them on to the others (``AlertPublisher``).
+            try output.set(.xpubNoDrop, to: true)
             outputEndpoints = bound
+
+            // The queue: unbounded in messages, because the receiver bounds it in bytes.
+            let queueEndpoint = "inproc://anomalyd-input-\(Self.queueSerial.add(1, ordering: .relaxed).newValue)"
+            try input.set(.receiveHighWaterMark, to: 0)
+            try input.bind(queueEndpoint)
+            receiver = try InputReceiver(
+                context: context, subscriber: subscriber, boundEndpoints: inputEndpoints, queueEndpoint: queueEndpoint,
+                capacity: settings.queueBytes, counter: WorkLoop.parser(for: configuration), metrics: metrics)
         } catch {
+            subscriber.close()
             input.close()
             output.close()
             authenticator?.stop()
@@ -76,6 +97,10 @@ final class SocketSet {
         self.input = input
         self.output = output
     }
+
+    /// Numbers the queue's `inproc` endpoints: a reload opens a new set before the old endpoint
+    /// is surely released.
+    private static let queueSerial = Atomic<Int>(0)
 
     /// How long a bind retries an address still held by a socket just closed.
     static let bindRetryLimit = Duration.seconds(3)
@@ -96,11 +121,12 @@ final class SocketSet {
     }
 
     /// Unbinds every bound endpoint (so the addresses are released as soon as libzmq can), closes
-    /// both sockets and stops the ZAP handler.
+    /// the sockets and stops the receiver and the ZAP handler. Drain ``input`` after
+    /// ``InputReceiver/stop()`` and before this, or what is queued is lost.
     func close() {
-        for endpoint in inputEndpoints { try? input.unbind(endpoint) }
+        receiver.stop()  // closes the SUB, which releases its endpoints
         for endpoint in outputEndpoints { try? output.unbind(endpoint) }
-        input.close()
+        input.close(linger: .zero)
         output.close()
         authenticator?.stop()
     }

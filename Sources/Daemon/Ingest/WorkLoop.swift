@@ -49,6 +49,9 @@ final class WorkLoop {
     private(set) var failure: (any Error)?
     private var lastRate = 0.0
     private var savedVersions: [Int: Int] = [:]
+    /// Records stamped later than this are rejected as `future_timestamp` (the burst's clock plus
+    /// `limits.max_future`).
+    private var futureHorizon = Double.infinity
     /// The last time of receipt handed out, so those of records without a timestamp strictly increase.
     private var lastReceipt = -Double.infinity
     /// The ZAP handler's counts already copied into the metrics.
@@ -70,7 +73,7 @@ final class WorkLoop {
         control = setup.control
         store = setup.store
         logger = setup.logger
-        sockets = try SocketSet(context: context, configuration: configuration)
+        sockets = try SocketSet(context: context, configuration: configuration, metrics: metrics)
         // Only once nothing below can throw: the training and scoring threads live until `stop()`.
         training = TrainingWorker()
         scoring = ScoringThread.pays ? ScoringThread() : nil
@@ -137,6 +140,8 @@ final class WorkLoop {
 
     private func drain() throws {
         publisher.burstStarted = .now
+        // Read once per burst: a record is "from the future" against the clock of its burst.
+        futureHorizon = Self.wallClock() + configuration.limits.maxFuture
         var received = 0
         var more = try sockets.input.tryReceive(into: message)
         while more {
@@ -162,12 +167,19 @@ final class WorkLoop {
     }
 
     private func handleMessage() {
+        // The receiver counted the message into the queue's bytes; it leaves the queue now.
+        defer { sockets.receiver.release(InputReceiver.cost(of: message)) }
         // [topic, payload] or [payload] (docs/DESIGN.md §3); frames after the topic are each a payload.
         let payloads = message.frameCount > 1 ? 1..<message.frameCount : 0..<message.frameCount
         var bytes = 0
         for index in payloads { bytes += message[index].count }
-        var records = 0
+        var records = 0, accepted = 0
         if bytes > configuration.input.maxMessageBytes || message.isTruncated {
+            // Not parsed, but its records are counted, so received = accepted + rejected holds.
+            // (At least one: a message of blank lines over the limit is still refused once.)
+            for index in payloads { records += parser.recordCount(in: message[index]) }
+            records = max(records, 1)
+            metrics.recordRejected(.tooLarge, count: Int64(records - 1))
             reject(.tooLarge, sample: nil)
         } else {
             for index in payloads {
@@ -178,8 +190,12 @@ final class WorkLoop {
                     // time of receipt), once per record: a burst of them must not share one time,
                     // or all but the first of a series would be dropped as duplicates.
                     let receivedAt = record.recordTime == nil ? receiptTime() : 0
-                    if case .rejected(let reason) = detector.ingest(record, receivedAt: receivedAt) {
+                    if let time = record.recordTime, time > futureHorizon {
+                        reject(.futureTimestamp, sample: (payload, record.line))
+                    } else if case .rejected(let reason) = detector.ingest(record, receivedAt: receivedAt) {
                         reject(reason, sample: (payload, record.line))
+                    } else {
+                        accepted += 1
                     }
                 } onReject: { error in
                     records += 1
@@ -187,7 +203,7 @@ final class WorkLoop {
                 }
             }
         }
-        metrics.messageReceived(bytes: bytes, records: records)
+        metrics.messageReceived(bytes: bytes, records: records, accepted: accepted)
         recordsSinceStatus += records
     }
 
@@ -242,6 +258,7 @@ final class WorkLoop {
         let now = ContinuousClock.now
         countCurve()
         metrics.seriesActive.set(Int64(detector.seriesCount))
+        metrics.inputQueueBytes.set(Int64(sockets.receiver.queued))
         if now - lastCheckpoint >= .seconds(configuration.state.checkpointEvery) {
             checkpoint()
             lastCheckpoint = now
@@ -324,12 +341,16 @@ final class WorkLoop {
                 // The same endpoints cannot be bound twice: close first, and on failure reopen
                 // the running configuration's sockets.
                 countCurve()
+                drainToTheEnd()
                 sockets.close()
                 do {
-                    sockets = try SocketSet(context: context, configuration: new, retryingBusyAddresses: true)
+                    sockets = try SocketSet(
+                        context: context, configuration: new, metrics: metrics, retryingBusyAddresses: true)
                 } catch {
                     do {
-                        sockets = try SocketSet(context: context, configuration: configuration, retryingBusyAddresses: true)
+                        sockets = try SocketSet(
+                            context: context, configuration: configuration, metrics: metrics,
+                            retryingBusyAddresses: true)
                         rewire(topicPrefix: configuration.output.topicPrefix)
                     } catch let reopen {
                         // Neither configuration can be served (an endpoint was taken meanwhile):
@@ -394,8 +415,21 @@ final class WorkLoop {
         curveCounted = (0, 0)
     }
 
+    /// Stops the receiver and handles every message it queued, so that a reload or a stop loses
+    /// nothing that reached the daemon.
+    private func drainToTheEnd() {
+        sockets.receiver.stop()
+        do {
+            while try sockets.input.tryReceive(into: message) { handleMessage() }
+        } catch {
+            logger.error("draining the input queue failed", metadata: ["error": "\(error)"])
+        }
+        detector.flush()
+    }
+
     private func shutdown() {
         metrics.setReady(false)
+        drainToTheEnd()
         detector.flush()
         detector.finishScoring()
         scoring?.stop()

@@ -24,6 +24,9 @@ public final class DaemonMetrics: ScoringObserver {
     public let recordsReceived: Counter
     /// `records_rejected_total{reason}`, indexed by ``Records/RejectReason/rawValue``.
     public let recordsRejected: [Counter]
+    /// `records_accepted_total`: records taken into a series' window. Every received record is
+    /// accepted or rejected under one reason: received = accepted + Σ rejected, exactly.
+    public let recordsAccepted: Counter
     /// `messages_received_total`: ZeroMQ messages received.
     public let messagesReceived: Counter
     /// `bytes_received_total`: payload bytes of those messages.
@@ -44,6 +47,16 @@ public final class DaemonMetrics: ScoringObserver {
     /// `record_to_alert_seconds`: from receipt of the record that completed a window to the
     /// alert it caused being handed to the publishing socket.
     public let recordToAlertSeconds: DurationHistogram
+    /// `input_messages_dropped_total`: messages dropped whole because the input queue
+    /// (`input.queue_bytes`) was full; their records are in `records_rejected_total{reason="dropped_queue_full"}`.
+    public let inputMessagesDropped: Counter
+    /// `input_queue_bytes`: bytes of messages received and waiting to be parsed.
+    public let inputQueueBytes: Gauge
+    /// `alert_send_failures_total`: alert and model-event messages the PUB socket refused outright.
+    public let alertSendFailures: Counter
+    /// `alerts_missed_total`: alert messages that at least one subscriber did not get, because its
+    /// queue was at `output.send_hwm` (a stalled or slow consumer); the others got them.
+    public let alertsMissed: Counter
     /// `curve_allowed_total`: ZAP requests admitted (key in `authorized_keys_dir`).
     public let curveAllowed: Counter
     /// `curve_denied_total`: ZAP requests refused (docs/DESIGN.md §9: "refused and counted").
@@ -83,6 +96,8 @@ public final class DaemonMetrics: ScoringObserver {
         recordsRejected = RejectReason.allCases.map { reason in
             registry.makeCounter(descriptor: rejected, labels: [("reason", reason.label)])
         }
+        recordsAccepted = registry.makeCounter(
+            descriptor: named("records_accepted", unit: "total", help: "Records taken into a series window."))
         messagesReceived = registry.makeCounter(
             descriptor: named("messages_received", unit: "total", help: "ZeroMQ messages received."))
         bytesReceived = registry.makeCounter(
@@ -109,6 +124,19 @@ public final class DaemonMetrics: ScoringObserver {
                 "record_to_alert", unit: "seconds",
                 help: "Latency from receipt of the record that completed a window to its alert being published."),
             buckets: Self.latencyBuckets)
+        inputMessagesDropped = registry.makeCounter(
+            descriptor: named(
+                "input_messages_dropped", unit: "total",
+                help: "Messages dropped whole because the input queue (input.queue_bytes) was full."))
+        inputQueueBytes = registry.makeGauge(
+            descriptor: named("input_queue", unit: "bytes", help: "Bytes of received messages waiting to be parsed."))
+        alertSendFailures = registry.makeCounter(
+            descriptor: named(
+                "alert_send_failures", unit: "total", help: "Alert and model-event messages the PUB socket refused."))
+        alertsMissed = registry.makeCounter(
+            descriptor: named(
+                "alerts_missed", unit: "total",
+                help: "Alert messages at least one subscriber missed because its queue was full (output.send_hwm)."))
         curveAllowed = registry.makeCounter(
             descriptor: named("curve_allowed", unit: "total", help: "CURVE clients admitted by the ZAP handler."))
         curveDenied = registry.makeCounter(
@@ -133,12 +161,14 @@ public final class DaemonMetrics: ScoringObserver {
         recordsRejected[reason.rawValue].increment(by: count)
     }
 
-    /// Counts one message of `bytes` payload bytes holding `records` record lines.
+    /// Counts one message of `bytes` payload bytes holding `records` record lines, of which
+    /// `accepted` were taken (the rest are counted by ``recordRejected(_:count:)``).
     @inlinable
-    public func messageReceived(bytes: Int, records: Int) {
+    public func messageReceived(bytes: Int, records: Int, accepted: Int = 0) {
         messagesReceived.increment()
         bytesReceived.increment(by: Int64(bytes))
         recordsReceived.increment(by: Int64(records))
+        if accepted > 0 { recordsAccepted.increment(by: Int64(accepted)) }
     }
 
     /// Counts one published alert message.

@@ -127,7 +127,7 @@ final class ModelGroup {
     }
 
     /// Copies `record`'s values into ``values`` by field name (NaN for fields it lacks).
-    /// - Returns: how many of the record's fields belong to the layout.
+    /// - Returns: how many of the record's fields belong to the layout, or ``valueOutOfRange``.
     func mapFields<R: DetectorRecord>(_ record: R) -> Int {
         let F = fieldNames.count
         for j in 0..<F { values[j] = .nan }
@@ -135,19 +135,28 @@ final class ModelGroup {
         for i in 0..<record.fieldCount {
             let name = record.fieldName(at: i)
             // Records usually repeat the layout's order: try the same position first.
+            var column = -1
             if i < F && name.elementsEqual(fieldNames[i]) {
-                values[i] = record.fieldValue(at: i)
-                matched += 1
-                continue
+                column = i
+            } else {
+                for j in 0..<F where j != i && name.elementsEqual(fieldNames[j]) {
+                    column = j
+                    break
+                }
             }
-            for j in 0..<F where j != i && name.elementsEqual(fieldNames[j]) {
-                values[j] = record.fieldValue(at: i)
-                matched += 1
-                break
-            }
+            guard column >= 0 else { continue }
+            let value = record.fieldValue(at: i)
+            // Windows hold Floats: a finite Double beyond Float's range would become ±inf there
+            // and poison the window's scaler and the next model, so the record is refused.
+            if abs(value) > Double(Float.greatestFiniteMagnitude) { return Self.valueOutOfRange }
+            values[column] = value + 0  // + 0 turns −0 into +0: one zero, whatever the producer wrote
+            matched += 1
         }
         return matched
     }
+
+    /// What ``mapFields(_:)`` returns for a record with a value beyond Float's range.
+    static let valueOutOfRange = -1
 
     /// The slot index for a series seen for the first time.
     func slot(forNewSeries key: String) -> Int {

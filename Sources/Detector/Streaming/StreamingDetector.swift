@@ -105,7 +105,9 @@ public final class StreamingDetector {
         }
         let s = id!
         let group = groups[states[s].group]
-        guard group.mapFields(record) > 0 else { return .rejected(.noFields) }
+        let mapped = group.mapFields(record)
+        guard mapped != ModelGroup.valueOutOfRange else { return .rejected(.outOfRange) }
+        guard mapped > 0 else { return .rejected(.noFields) }
         let ring = group.ring(states[s].row)
         let outcome = states[s].grid.insert(
             timestamp: record.recordTime ?? receivedAt, fields: group.values, ring: ring, counts: &windowCounts)

@@ -7,6 +7,9 @@ extension SocketOption where Value == Int {
     public static var sendHighWaterMark: Self { OptionCodec.int("ZMQ_SNDHWM", ZMQ_SNDHWM) }
     /// `ZMQ_RCVHWM`: incoming messages queued per peer before the sender is pushed back on.
     public static var receiveHighWaterMark: Self { OptionCodec.int("ZMQ_RCVHWM", ZMQ_RCVHWM) }
+    /// `ZMQ_RCVBUF`: the kernel's receive buffer for the socket's connections, in bytes
+    /// (`SO_RCVBUF`; 0 or -1 leaves the OS default).
+    public static var receiveBuffer: Self { OptionCodec.int("ZMQ_RCVBUF", ZMQ_RCVBUF) }
 }
 
 extension SocketOption where Value == Int? {

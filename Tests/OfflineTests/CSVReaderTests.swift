@@ -139,3 +139,15 @@ private let missing = " (a missing value is an empty cell, nan or null)"
         try CSVReader().parse("timestamp,value\n1700000000,1\n1700000060000000,2\n")
     }
 }
+
+/// A value beyond Float range (finite as a Double) would become infinite in the detector's
+/// windows: the input is refused with its line, column and cause; 3.4e38 itself is in range.
+@Test func aValueBeyondFloatRangeIsAnError() throws {
+    #expect(throws: CSVError(line: 3, message: "column 'value': -1e+39 is beyond the range of a 32-bit float"
+        + " (±3.4e38), which the detector's windows are kept in")) {
+        try CSVReader().parse("timestamp,value\n1,1\n2,-1e39\n3,3\n")
+    }
+    let table = try CSVReader().parse("timestamp,value\n1,3.4e38\n2,inf\n")
+    #expect(table.values[0] == 3.4e38)
+    #expect(table.values[1].isNaN)  // inf is a missing value, as in Influx
+}

@@ -105,7 +105,16 @@ public struct CSVReader: Sendable {
         var values: [Double] = []
         values.reserveCapacity(lineNumbers.count * selected.count)
         for row in lineNumbers.indices {
-            for column in selected { values.append(columns[column][row]) }
+            for column in selected {
+                let value = columns[column][row]
+                // Windows hold Floats: such a value would become infinite there (the daemon
+                // rejects the record as out_of_range; here the whole input is refused, saying where).
+                if abs(value) > Double(Float.greatestFiniteMagnitude) {
+                    throw CSVError(line: lineNumbers[row], message: "column '\(names[column])': \(value) is beyond"
+                        + " the range of a 32-bit float (±3.4e38), which the detector's windows are kept in")
+                }
+                values.append(value)
+            }
         }
         var others: [String: [Double]] = [:]
         for index in names.indices where index != timeIndex && !selected.contains(index) && numeric[index] {

@@ -28,7 +28,9 @@ struct Inspect: ParsableCommand {
             let file = try ModelCommand.file(at: model)
             let trained = try TrainedModel(file: file, configurationHash: nil)
             if json {
-                printLine(try Self.json(file.metadata))
+                var metadata = file.metadata
+                if let crc = file.checksum { metadata[ModelFile.checksumKey] = ModelFile.checksumText(crc) }
+                printLine(try Self.json(metadata))
             } else {
                 let size = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
                 printLine(Self.describe(trained, file: file, path: model, size: size))

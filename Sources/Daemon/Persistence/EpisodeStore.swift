@@ -46,18 +46,25 @@ public struct EpisodeStore: Sendable {
     public func load() throws -> [StreamingDetector.SavedEpisode] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError.io("cannot read \(path): \(String(cString: strerror(errno)))")
+            throw EpisodeFileError(description: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         let document: Document
         do {
             document = try JSONDecoder().decode(Document.self, from: data)
         } catch {
-            throw ModelFileError.invalidHeader("\(path) is not an episodes file: \(error)")
+            throw EpisodeFileError(description: "\(path) is not an episodes file: \(error)")
         }
         guard document.format == Self.format, document.format_version == Self.formatVersion else {
-            throw ModelFileError.unsupportedFormatVersion(found: "\(document.format) v\(document.format_version)",
-                                                          supported: Self.formatVersion)
+            throw EpisodeFileError(
+                description: "\(path) is \(document.format) version \(document.format_version); this build reads "
+                    + "\(Self.format) version \(Self.formatVersion)")
         }
         return document.episodes
     }
+}
+
+/// Why the episodes file could not be used, naming the file.
+public struct EpisodeFileError: Error, CustomStringConvertible, Sendable {
+    /// The reason, with the path.
+    public let description: String
 }

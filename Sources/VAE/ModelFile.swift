@@ -39,9 +39,10 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case unsupportedFormat(String)
     /// The file's format version is newer or older than this build reads.
     case unsupportedFormatVersion(found: String, supported: Int)
-    /// The tensor data's CRC-32 differs from the one the header records: the bytes changed after
-    /// they were written (a bit flip on disk, a torn copy).
-    case checksumMismatch(expected: String, found: String)
+    /// The CRC-32 of the tensor data (`part` "tensor data") or of the other metadata ("metadata")
+    /// differs from the one the header records: the bytes changed after they were written (a bit
+    /// flip on disk, a torn copy).
+    case checksumMismatch(part: String, expected: String, found: String)
     /// An operating-system error while reading or writing.
     case io(String)
 
@@ -58,8 +59,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .badMetadata(let k, let r): return "model file metadata \(k): \(r)"
         case .unsupportedFormat(let f): return "not an anomalyd VAE model file (format \(f))"
         case .unsupportedFormatVersion(let f, let s): return "model format version \(f) is not supported (this build reads \(s))"
-        case .checksumMismatch(let e, let f):
-            return "tensor data checksum mismatch: CRC-32 \(f), the header records \(e) (the file was damaged after it was written)"
+        case .checksumMismatch(let p, let e, let f):
+            return "\(p) checksum mismatch: CRC-32 \(f), the header records \(e) (the file was damaged after it was written)"
         case .io(let s): return "model file I/O: \(s)"
         }
     }
@@ -70,16 +71,18 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// the raw little-endian data. Python's `safetensors` package reads what this writes.
 ///
 /// Every file written carries the CRC-32 of its data section in the metadata key
-/// ``checksumKey``, checked on every read: a bit flip in the tensor data fails the read with
-/// ``ModelFileError/checksumMismatch(expected:found:)`` instead of loading a silently different
-/// model. Files written before checksums existed have no such key and are read as before
+/// ``checksumKey``, and the CRC-32 of the other metadata entries (sorted, as written) in
+/// ``metadataChecksumKey``, both checked on every read: a bit flip in the tensor data or in a
+/// metadata value (a calibration number, say) fails the read with
+/// ``ModelFileError/checksumMismatch(part:expected:found:)`` instead of loading a silently
+/// different model. Files written before checksums existed have no such key and are read as before
 /// (``checksum`` is then nil, for the caller to warn about); the format version did not change,
 /// since such a file is no less valid than it was.
 public struct ModelFile: Sendable, Equatable {
     /// Tensors by name.
     public var tensors: [String: Tensor]
-    /// Free-form string metadata (JSON documents are stored as strings). The checksum key is
-    /// not among them: ``serialized()`` adds it and ``init(bytes:)`` removes it.
+    /// Free-form string metadata (JSON documents are stored as strings). The checksum keys are
+    /// not among them: ``serialized()`` adds them and ``init(bytes:)`` removes them.
     public var metadata: [String: String]
     /// The data section's CRC-32 as read and verified, nil for a file written without one (and
     /// for a file made in memory).
@@ -87,6 +90,8 @@ public struct ModelFile: Sendable, Equatable {
 
     /// The `__metadata__` key of the data checksum: `crc32:` and 8 lowercase hex digits.
     public static let checksumKey = "data_checksum"
+    /// The `__metadata__` key of the checksum of the other metadata entries, in the same form.
+    public static let metadataChecksumKey = "metadata_checksum"
 
     /// Largest header accepted when reading (the format's own limit is 100 MB).
     static let maxHeaderBytes = 100_000_000
@@ -96,6 +101,13 @@ public struct ModelFile: Sendable, Equatable {
         self.tensors = tensors
         self.metadata = metadata
         self.metadata[Self.checksumKey] = nil
+        self.metadata[Self.metadataChecksumKey] = nil
+    }
+
+    /// The metadata entries as the header holds them, `"key":"value"` in key order joined by
+    /// commas: what ``metadataChecksumKey`` covers.
+    static func headerText(_ metadata: [String: String]) -> String {
+        metadata.keys.sorted().map { "\(JSONText.quote($0)):\(JSONText.quote(metadata[$0]!))" }.joined(separator: ",")
     }
 
     /// Files are equal by content; whether one was read with a checksum does not count.
@@ -112,6 +124,12 @@ public struct ModelFile: Sendable, Equatable {
             rest = UnsafeRawBufferPointer(rebasing: rest[n...])
         }
         return UInt32(crc)
+    }
+
+    /// The CRC-32 of a string's UTF-8 bytes.
+    static func crc32(text: String) -> UInt32 {
+        var text = text
+        return text.withUTF8 { crc32(UnsafeRawBufferPointer($0)) }
     }
 
     /// `crc32:` and the checksum as 8 lowercase hex digits, as stored under ``checksumKey``.
@@ -158,11 +176,12 @@ public struct ModelFile: Sendable, Equatable {
             }
         }
         var metadata = self.metadata
+        (metadata[Self.checksumKey], metadata[Self.metadataChecksumKey]) = (nil, nil)
+        metadata[Self.metadataChecksumKey] = Self.checksumText(Self.crc32(text: Self.headerText(metadata)))
         metadata[Self.checksumKey] = Self.checksumText(data.withUnsafeBytes { Self.crc32($0) })
         var header = "{"
         header += "\"__metadata__\":{"
-        header += metadata.keys.sorted().map { "\(JSONText.quote($0)):\(JSONText.quote(metadata[$0]!))" }
-            .joined(separator: ",")
+        header += Self.headerText(metadata)
         header += "}"
         var offset = 0
         for name in names {
@@ -268,9 +287,16 @@ public struct ModelFile: Sendable, Equatable {
             tensors[name] = Tensor(shape: shape, values: values)
         }
         var checksum: UInt32?
-        if let recorded = metadata.removeValue(forKey: Self.checksumKey) {
+        let recordedData = metadata.removeValue(forKey: Self.checksumKey)
+        if let recorded = metadata.removeValue(forKey: Self.metadataChecksumKey) {
+            let found = Self.checksumText(Self.crc32(text: Self.headerText(metadata)))
+            guard recorded == found else { throw ModelFileError.checksumMismatch(part: "metadata", expected: recorded, found: found) }
+        }
+        if let recorded = recordedData {
             let found = Self.checksumText(bytes.withUnsafeBytes { Self.crc32(UnsafeRawBufferPointer(rebasing: $0[headerEnd...])) })
-            guard recorded == found else { throw ModelFileError.checksumMismatch(expected: recorded, found: found) }
+            guard recorded == found else {
+                throw ModelFileError.checksumMismatch(part: "tensor data", expected: recorded, found: found)
+            }
             checksum = UInt32(found.dropFirst("crc32:".count), radix: 16)
         }
         self.init(tensors: tensors, metadata: metadata)

@@ -168,6 +168,7 @@ import Testing
             uninterrupted = Self.alertKeys(peer)
             #expect(await daemon.stop() == 0)
         }
+        #expect(uninterrupted.count >= 8, "\(uninterrupted)")
         // The shift's episode: opened before the restart, resolved after it, never opened again.
         let shift = uninterrupted.filter { $0.hasPrefix(openID) }
         #expect(shift.first?.contains(" open ") == true && shift.last?.contains(" resolved ") == true, "\(shift)")

@@ -108,6 +108,7 @@ import Testing
                 meta = f.metadata()
                 tensors = {k: f.get_tensor(k) for k in f.keys()}
             assert meta.pop("data_checksum").startswith("crc32:")
+            assert meta.pop("metadata_checksum").startswith("crc32:")
             save_file(tensors, sys.argv[1], metadata=meta)
             """, modelPath], directory: directory, name: "strip")
         #expect(await strip.waitForExit() == 0, "\(strip.errors)")

@@ -98,13 +98,27 @@ import Testing
                 do {
                     _ = try ModelFile(bytes: flipped)
                 } catch let error as ModelFileError {
-                    guard case .checksumMismatch(let expected, _) = error else {
+                    guard case .checksumMismatch("tensor data", let expected, _) = error else {
                         Issue.record("byte \(position) bit \(bit): \(error), not a checksum mismatch")
                         continue
                     }
                     #expect(expected == ModelFile.checksumText(crc))
                     #expect(error.description.contains("checksum"))
                 }
+            }
+        }
+        // A changed metadata value (the header stays valid JSON) fails the metadata checksum.
+        let version = "\"version\":\"1\""
+        #expect(header.contains(version))
+        var changed = Array(bytes[0..<8]) + Array(header.replacingOccurrences(of: version, with: "\"version\":\"7\"").utf8)
+        changed += bytes[dataStart...]
+        #expect(throws: ModelFileError.self) { _ = try ModelFile(bytes: changed) }
+        do {
+            _ = try ModelFile(bytes: changed)
+        } catch let error as ModelFileError {
+            guard case .checksumMismatch("metadata", _, _) = error else {
+                Issue.record("a changed metadata value: \(error), not a metadata checksum mismatch")
+                return
             }
         }
         // A file without the key (as an older build wrote it): the same bytes, the key taken out

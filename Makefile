@@ -8,7 +8,7 @@ SWIFT      ?= swift
 PREFIX     ?= /usr/local
 CONFIG     ?= Config/anomalyd.toml
 DATA       ?= data
-SYS_DEPS   := libzmq3-dev libopenblas-dev pkg-config
+SYS_DEPS   := libzmq3-dev libopenblas-dev zlib1g-dev pkg-config
 # The tests also verify the systemd units (systemd-analyze) and run them under a real systemd.
 TEST_DEPS  := systemd
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

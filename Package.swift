@@ -34,11 +34,13 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        // zlib's crc32 for the model files' checksum (docs/DESIGN.md §7): on every system already.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // Library modules; arrows point down only (docs/ARCHITECTURE.md).
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: hotPath),
         .target(name: "Records", swiftSettings: hotPath),
-        .target(name: "VAE", dependencies: ["CBLAS"], swiftSettings: hotPath + optimizedInTests),
+        .target(name: "VAE", dependencies: ["CBLAS", "CZlib"], swiftSettings: hotPath + optimizedInTests),
         .target(name: "Detector", dependencies: ["VAE", "Records"], swiftSettings: hotPath + optimizedInTests),
         // Files in, files out around the detector: CSV, labels, evaluation, result writers, plots.
         .target(name: "Offline", dependencies: ["Detector"]),

@@ -5,10 +5,22 @@ import Glibc
 import Darwin
 #endif
 
-/// Crash-safe replacement of a file: write a temporary sibling, fsync it, rename it over the
-/// target, fsync the directory so the rename itself is durable.
-enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String) throws {
+/// Crash-safe replacement of a file: write a temporary sibling (`<path>.tmp-<pid>-<random>`),
+/// fsync it, rename it over the target, fsync the directory so the rename itself is durable. A
+/// failure at any step (a full disk, an I/O error) removes the temporary file and leaves the old
+/// target as it was; a crash leaves the old or the new target and at most a temporary file, which
+/// the daemon removes at its next start.
+public enum AtomicFile {
+    #if DEBUG
+    /// Fault injection for the crash harness (debug builds only):
+    /// `ANOMALYD_FAULT_SLOW_WRITES=<milliseconds>` sleeps that long after each 4 KiB written, so
+    /// a `kill -9` at a random moment often lands inside a write.
+    static let slowWrites = ProcessInfo.processInfo.environment["ANOMALYD_FAULT_SLOW_WRITES"].flatMap(Double.init)
+    #endif
+
+    /// Replaces the file at `path` with `bytes`, or throws ``ModelFileError/io(_:)`` naming the
+    /// step and the path, the old file untouched.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let dir = directory.isEmpty ? "." : directory
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -19,7 +31,14 @@ enum AtomicFile {
         var written = 0
         let failure: String? = bytes.withUnsafeBytes { raw -> String? in
             while written < raw.count {
-                let n = systemWrite(fd, raw.baseAddress! + written, raw.count - written)
+                var chunk = raw.count - written
+                #if DEBUG
+                if let slowWrites {
+                    chunk = min(chunk, 4096)
+                    if written > 0 { usleep(UInt32(slowWrites * 1000)) }
+                }
+                #endif
+                let n = systemWrite(fd, raw.baseAddress! + written, chunk)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return "write \(temporary): \(errorText())"

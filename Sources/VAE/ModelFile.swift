@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 
 /// One Float32 tensor of a model file: its shape and row-major values.
@@ -38,6 +39,10 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case unsupportedFormat(String)
     /// The file's format version is newer or older than this build reads.
     case unsupportedFormatVersion(found: String, supported: Int)
+    /// The CRC-32 of the tensor data (`part` "tensor data") or of the other metadata ("metadata")
+    /// differs from the one the header records: the bytes changed after they were written (a bit
+    /// flip on disk, a torn copy).
+    case checksumMismatch(part: String, expected: String, found: String)
     /// An operating-system error while reading or writing.
     case io(String)
 
@@ -54,6 +59,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .badMetadata(let k, let r): return "model file metadata \(k): \(r)"
         case .unsupportedFormat(let f): return "not an anomalyd VAE model file (format \(f))"
         case .unsupportedFormatVersion(let f, let s): return "model format version \(f) is not supported (this build reads \(s))"
+        case .checksumMismatch(let p, let e, let f):
+            return "\(p) checksum mismatch: CRC-32 \(f), the header records \(e) (the file was damaged after it was written)"
         case .io(let s): return "model file I/O: \(s)"
         }
     }
@@ -62,11 +69,29 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// A safetensors file (docs/DESIGN.md §7): an 8-byte little-endian header length, a JSON header mapping each
 /// tensor name to {dtype "F32", shape, data_offsets} plus `__metadata__` (string → string), then
 /// the raw little-endian data. Python's `safetensors` package reads what this writes.
+///
+/// Every file written carries the CRC-32 of its data section in the metadata key
+/// ``checksumKey``, and the CRC-32 of the other metadata entries (sorted, as written) in
+/// ``metadataChecksumKey``, both checked on every read: a bit flip in the tensor data or in a
+/// metadata value (a calibration number, say) fails the read with
+/// ``ModelFileError/checksumMismatch(part:expected:found:)`` instead of loading a silently
+/// different model. Files written before checksums existed have no such key and are read as before
+/// (``checksum`` is then nil, for the caller to warn about); the format version did not change,
+/// since such a file is no less valid than it was.
 public struct ModelFile: Sendable, Equatable {
     /// Tensors by name.
     public var tensors: [String: Tensor]
-    /// Free-form string metadata (JSON documents are stored as strings).
+    /// Free-form string metadata (JSON documents are stored as strings). The checksum keys are
+    /// not among them: ``serialized()`` adds them and ``init(bytes:)`` removes them.
     public var metadata: [String: String]
+    /// The data section's CRC-32 as read and verified, nil for a file written without one (and
+    /// for a file made in memory).
+    public private(set) var checksum: UInt32?
+
+    /// The `__metadata__` key of the data checksum: `crc32:` and 8 lowercase hex digits.
+    public static let checksumKey = "data_checksum"
+    /// The `__metadata__` key of the checksum of the other metadata entries, in the same form.
+    public static let metadataChecksumKey = "metadata_checksum"
 
     /// Largest header accepted when reading (the format's own limit is 100 MB).
     static let maxHeaderBytes = 100_000_000
@@ -75,6 +100,42 @@ public struct ModelFile: Sendable, Equatable {
     public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
+        self.metadata[Self.checksumKey] = nil
+        self.metadata[Self.metadataChecksumKey] = nil
+    }
+
+    /// The metadata entries as the header holds them, `"key":"value"` in key order joined by
+    /// commas: what ``metadataChecksumKey`` covers.
+    static func headerText(_ metadata: [String: String]) -> String {
+        metadata.keys.sorted().map { "\(JSONText.quote($0)):\(JSONText.quote(metadata[$0]!))" }.joined(separator: ",")
+    }
+
+    /// Files are equal by content; whether one was read with a checksum does not count.
+    public static func == (a: ModelFile, b: ModelFile) -> Bool { a.tensors == b.tensors && a.metadata == b.metadata }
+
+    /// zlib's CRC-32 (the IEEE polynomial, as in gzip and PNG) of `bytes`.
+    public static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var crc = CZlib.crc32(0, nil, 0)
+        var rest = bytes
+        // zlib takes a 32-bit length: feed it in chunks.
+        while !rest.isEmpty {
+            let n = min(rest.count, 1 << 30)
+            crc = CZlib.crc32(crc, rest.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(n))
+            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+        }
+        return UInt32(crc)
+    }
+
+    /// The CRC-32 of a string's UTF-8 bytes.
+    static func crc32(text: String) -> UInt32 {
+        var text = text
+        return text.withUTF8 { crc32(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `crc32:` and the checksum as 8 lowercase hex digits, as stored under ``checksumKey``.
+    public static func checksumText(_ crc: UInt32) -> String {
+        let hex = String(crc, radix: 16)
+        return "crc32:" + String(repeating: "0", count: 8 - hex.count) + hex
     }
 
     /// Every tensor and metadata key under `prefix` (`member1.`), to be merged into another
@@ -103,21 +164,30 @@ public struct ModelFile: Sendable, Equatable {
 
     // MARK: Writing
 
-    /// The file's bytes: tensors in name order, header padded with spaces to 8 bytes.
+    /// The file's bytes: tensors in name order, header padded with spaces to 8 bytes, the data's
+    /// CRC-32 in the metadata.
     public func serialized() -> [UInt8] {
         let names = tensors.keys.sorted()
-        var header = "{"
-        if !metadata.isEmpty {
-            header += "\"__metadata__\":{"
-            header += metadata.keys.sorted().map { "\(JSONText.quote($0)):\(JSONText.quote(metadata[$0]!))" }
-                .joined(separator: ",")
-            header += "}"
+        var data = [UInt8]()
+        data.reserveCapacity(names.reduce(0) { $0 + tensors[$1]!.values.count * 4 })
+        for name in names {
+            for v in tensors[name]!.values {
+                withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            }
         }
+        var metadata = self.metadata
+        (metadata[Self.checksumKey], metadata[Self.metadataChecksumKey]) = (nil, nil)
+        metadata[Self.metadataChecksumKey] = Self.checksumText(Self.crc32(text: Self.headerText(metadata)))
+        metadata[Self.checksumKey] = Self.checksumText(data.withUnsafeBytes { Self.crc32($0) })
+        var header = "{"
+        header += "\"__metadata__\":{"
+        header += Self.headerText(metadata)
+        header += "}"
         var offset = 0
         for name in names {
             let t = tensors[name]!
             let bytes = t.values.count * 4
-            if header.count > 1 { header += "," }
+            header += ","
             header += "\(JSONText.quote(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],"
             header += "\"data_offsets\":[\(offset),\(offset + bytes)]}"
             offset += bytes
@@ -126,14 +196,10 @@ public struct ModelFile: Sendable, Equatable {
         var headerBytes = Array(header.utf8)
         while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
         var out = [UInt8]()
-        out.reserveCapacity(8 + headerBytes.count + offset)
+        out.reserveCapacity(8 + headerBytes.count + data.count)
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { out.append(contentsOf: $0) }
         out.append(contentsOf: headerBytes)
-        for name in names {
-            for v in tensors[name]!.values {
-                withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) }
-            }
-        }
+        out.append(contentsOf: data)
         return out
     }
 
@@ -145,10 +211,10 @@ public struct ModelFile: Sendable, Equatable {
 
     // MARK: Reading
 
-    /// Reads and validates the file at `path`.
+    /// Reads and validates the file at `path` (its checksum too, where it has one).
     public static func read(from path: String) throws -> ModelFile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError.io("cannot read \(path)")
+            throw ModelFileError.io("cannot read \(path): \(String(cString: strerror(errno)))")
         }
         do {
             return try ModelFile(bytes: [UInt8](data))
@@ -220,7 +286,21 @@ public struct ModelFile: Sendable, Equatable {
             }
             tensors[name] = Tensor(shape: shape, values: values)
         }
+        var checksum: UInt32?
+        let recordedData = metadata.removeValue(forKey: Self.checksumKey)
+        if let recorded = metadata.removeValue(forKey: Self.metadataChecksumKey) {
+            let found = Self.checksumText(Self.crc32(text: Self.headerText(metadata)))
+            guard recorded == found else { throw ModelFileError.checksumMismatch(part: "metadata", expected: recorded, found: found) }
+        }
+        if let recorded = recordedData {
+            let found = Self.checksumText(bytes.withUnsafeBytes { Self.crc32(UnsafeRawBufferPointer(rebasing: $0[headerEnd...])) })
+            guard recorded == found else {
+                throw ModelFileError.checksumMismatch(part: "tensor data", expected: recorded, found: found)
+            }
+            checksum = UInt32(found.dropFirst("crc32:".count), radix: 16)
+        }
         self.init(tensors: tensors, metadata: metadata)
+        self.checksum = checksum
     }
 
     /// An array of non-negative integral JSON numbers, or nil.

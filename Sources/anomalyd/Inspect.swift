@@ -7,7 +7,9 @@ import VAE
 /// training data, calibration (score tail and online evidence), version and configuration hash.
 ///
 /// The file is read and validated in full by the model file reader first, so a truncated or
-/// corrupt file fails with that reader's one-line reason (exit 1). `--json` prints the
+/// corrupt file fails with that reader's one-line reason (exit 1), and so does a file whose
+/// tensor data no longer matches its CRC-32 (a bit flip); a file written before checksums existed
+/// is described, its `checksum` line saying it has none. `--json` prints the
 /// `__metadata__` as one JSON object, with the values that are JSON documents themselves
 /// (`architecture`, `fields`, `normalization`, `score_calibration`, `score_tail`, `evidence_tail`, `range_calibration`,
 /// `latent_statistics`) embedded as JSON rather than as strings.
@@ -23,10 +25,12 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         try runReportingFailure("inspect") {
-            let trained = try ModelCommand.model(at: model)
-            let file = try ModelFile.read(from: model)
+            let file = try ModelCommand.file(at: model)
+            let trained = try TrainedModel(file: file, configurationHash: nil)
             if json {
-                printLine(try Self.json(file.metadata))
+                var metadata = file.metadata
+                if let crc = file.checksum { metadata[ModelFile.checksumKey] = ModelFile.checksumText(crc) }
+                printLine(try Self.json(metadata))
             } else {
                 let size = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
                 printLine(Self.describe(trained, file: file, path: model, size: size))
@@ -56,6 +60,8 @@ struct Inspect: ParsableCommand {
         let tensorValues = file.tensors.values.reduce(0) { $0 + $1.values.count }
         var lines: [(String, String)] = [
             ("file", "\(path) (\(size) bytes, format \(meta["format"] ?? "?") v\(meta["format_version"] ?? "?"))"),
+            ("checksum", file.checksum.map { "\(ModelFile.checksumText($0)) of the tensor data, verified" }
+                ?? "none (written before model files had checksums)"),
             ("architecture", "Gaussian VAE: input \(model.windowSteps) steps × \(model.fields.count) fields = "
                 + "\(c.inputSize), encoder hidden \(c.hidden), decoder hidden \(c.decoderWidths), latent \(c.latent), "
                 + "β \(c.beta)"),

@@ -36,7 +36,17 @@ enum ModelCommand {
 
     /// Reads a model file; its reader's error (truncated, corrupt, another format) propagates.
     static func model(at path: String) throws -> TrainedModel {
-        try TrainedModel.read(from: path, configurationHash: nil)
+        try TrainedModel(file: file(at: path), configurationHash: nil)
+    }
+
+    /// The model file at `path`, read and validated (its data checksum too); a reason that does
+    /// not name the file gets its path in front, so every load error says which file failed.
+    static func file(at path: String) throws -> ModelFile {
+        do {
+            return try ModelFile.read(from: path)
+        } catch let error as ModelFileError where !"\(error)".contains(path) {
+            throw CommandFailure("\(path): \(error)")
+        }
     }
 
     /// Throws unless `model` was trained under `group`'s model settings and `table`'s columns are

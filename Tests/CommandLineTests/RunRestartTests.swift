@@ -81,6 +81,103 @@ import Testing
         #expect(interrupted == uninterrupted)
     }
 
+    /// Points of the stream after the restart: a 100-step gap after part 1 (more than a window, so
+    /// both runs start their windows afresh and see the same windows), then the level shift goes
+    /// on for 20 points and ends.
+    static func afterGapLines() -> [String] {
+        interleaveLines(
+            SineStream.lines(series: "pump-1", 420..<520) { $0 < 440 ? 3 : 0 }, SineStream.lines(series: "clean-2", 420..<520))
+    }
+
+    static func interleaveLines(_ a: [String], _ b: [String]) -> [String] { RunAlertTests.interleave(a, b) }
+
+    /// Graceful restart is lossless (issue 16, item 6): SIGTERM while the level shift's episode is
+    /// open, then a start, restores the model byte for byte (a second SIGTERM with no input in
+    /// between rewrites the very same bytes, and nothing retrains) and the open episode, so the
+    /// alerts after the restart are those of a run without it: the episode goes on (`ongoing`,
+    /// then `resolved`, one id) instead of opening again, and resolves.
+    @Test func sigtermWithAnEpisodeOpenRestoresTheSameModelBytesAndTheEpisode() async throws {
+        let directory = try TemporaryDirectory()
+        try SineStream.write(RunAlertTests.trainingLines(), to: directory.path("train.jsonl"))
+        // Part 1 ends inside the level shift (300..<340): its episode is open at the SIGTERM.
+        try SineStream.write(RunAlertTests.scenarioLines(119..<320), to: directory.path("part1.jsonl"))
+        try SineStream.write(Self.afterGapLines(), to: directory.path("part2.jsonl"))
+        var config = DaemonConfig(stateDirectory: directory.path("state"))
+        config.resolveAfter = 3
+        config.repeatEvery = "5s"
+        try config.write(to: directory.path("a.toml"))
+        let modelPath = directory.path("state/models/sensors.safetensors")
+        let episodesPath = directory.path("state/episodes.json")
+
+        var interrupted: [String] = []
+        do {
+            let daemon = try RunningDaemon(configPath: directory.path("a.toml"), directory: directory, name: "a1")
+            #expect(await daemon.waitForLog("listening"))
+            let peer = try Self.streamPeer(
+                config, ["send:\(directory.path("train.jsonl"))", "wait-model:trained",
+                         "send:\(directory.path("part1.jsonl"))", "quiet:2"], directory, name: "a1")
+            #expect(await peer.waitForExit() == 0, "\(peer.errors)")
+            interrupted += Self.alertKeys(peer)
+            #expect(await daemon.stop() == 0, "SIGTERM must exit 0: \(daemon.log)")
+        }
+        let opened = interrupted.filter { $0.contains(" open ") }
+        let last = try #require(interrupted.last, "no alerts before the restart")
+        #expect(last.contains(" open ") || last.contains(" ongoing "), "the shift's episode must be open at the SIGTERM: \(interrupted)")
+        let episodes = try String(contentsOfFile: episodesPath, encoding: .utf8)
+        let openID = try #require(last.split(separator: " ").first.map(String.init))
+        #expect(episodes.contains(openID) && episodes.contains("pump-1"), "\(episodes)")
+        let saved = try Data(contentsOf: URL(fileURLWithPath: modelPath))
+
+        // A start and a SIGTERM with nothing in between: the same model, the same bytes.
+        do {
+            let daemon = try RunningDaemon(configPath: directory.path("a.toml"), directory: directory, name: "a2")
+            #expect(await daemon.waitForLog("model loaded"), "\(daemon.log)")
+            #expect(await daemon.waitForLog("open episodes restored"), "\(daemon.log)")
+            #expect(await daemon.waitForLog("listening"))
+            let metrics = httpGet(port: config.metricsPort, path: "/metrics").body
+            #expect(metricValue(metrics, "anomalyd_models_trained_total{result=\"trained\"}") == 0, "\(metrics)")
+            #expect(await daemon.stop() == 0)
+            #expect(daemon.logLines(containing: "model trained").isEmpty, "retrained after a restart: \(daemon.log)")
+            #expect(daemon.logLines(containing: "not used").isEmpty, "\(daemon.log)")
+        }
+        let again = try Data(contentsOf: URL(fileURLWithPath: modelPath))
+        #expect(again == saved, "the model file changed across a restart with no input: \(saved.count) → \(again.count) bytes")
+        #expect(try String(contentsOfFile: episodesPath, encoding: .utf8) == episodes)
+
+        do {
+            let daemon = try RunningDaemon(configPath: directory.path("a.toml"), directory: directory, name: "a3")
+            #expect(await daemon.waitForLog("listening"))
+            let peer = try Self.streamPeer(config, ["send:\(directory.path("part2.jsonl"))", "quiet:2"], directory, name: "a3")
+            #expect(await peer.waitForExit() == 0, "\(peer.errors)")
+            interrupted += Self.alertKeys(peer)
+            #expect(await daemon.stop() == 0)
+            #expect(daemon.logLines(containing: "model trained").isEmpty, "retrained after a restart: \(daemon.log)")
+        }
+
+        var uninterrupted: [String] = []
+        do {
+            var fresh = DaemonConfig(stateDirectory: directory.path("state-b"))
+            (fresh.resolveAfter, fresh.repeatEvery) = (config.resolveAfter, config.repeatEvery)
+            try fresh.write(to: directory.path("b.toml"))
+            let daemon = try RunningDaemon(configPath: directory.path("b.toml"), directory: directory, name: "b")
+            #expect(await daemon.waitForLog("listening"))
+            let peer = try Self.streamPeer(
+                fresh, ["send:\(directory.path("train.jsonl"))", "wait-model:trained", "send:\(directory.path("part1.jsonl"))",
+                        "send:\(directory.path("part2.jsonl"))", "quiet:2"], directory, name: "b")
+            #expect(await peer.waitForExit() == 0, "\(peer.errors)")
+            uninterrupted = Self.alertKeys(peer)
+            #expect(await daemon.stop() == 0)
+        }
+        #expect(uninterrupted.count >= 8, "\(uninterrupted)")
+        // The shift's episode: opened before the restart, resolved after it, never opened again.
+        let shift = uninterrupted.filter { $0.hasPrefix(openID) }
+        #expect(shift.first?.contains(" open ") == true && shift.last?.contains(" resolved ") == true, "\(shift)")
+        #expect(shift.contains { ($0.split(separator: " ").last.flatMap { Double($0) } ?? 0) > SineStream.origin + 420 },
+                "the episode must go on after the gap: \(shift)")
+        #expect(interrupted.filter { $0.contains(" open ") } == opened, "an episode opened again after the restart: \(interrupted)")
+        #expect(interrupted == uninterrupted)
+    }
+
     /// Opens a model file with Python's safetensors and prints its version; exits 1 if it cannot.
     static let safetensorsCheck = """
         import sys

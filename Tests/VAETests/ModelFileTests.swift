@@ -70,6 +70,69 @@ import Testing
         }
     }
 
+    /// The data checksum: every written file carries one; a bit flip anywhere in the tensor data
+    /// fails the read with a checksum mismatch; a file written without one (before checksums)
+    /// still reads, with ``ModelFile/checksum`` nil.
+    @Test func aBitFlipInTensorDataFailsTheChecksumAndAFileWithoutOneStillReads() throws {
+        let model = try VAEModel(config: Synthetic.smallConfig(window: 8), seed: 1)
+        let bytes = model.modelFile().serialized()
+        let clean = try ModelFile(bytes: bytes)
+        let crc = try #require(clean.checksum)
+        #expect(clean.metadata[ModelFile.checksumKey] == nil, "the checksum is not model metadata")
+        #expect(clean == model.modelFile())
+        var length: UInt64 = 0
+        for i in 0..<8 { length |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        let dataStart = 8 + Int(length)
+        let header = String(decoding: bytes[8..<dataStart], as: UTF8.self)
+        #expect(header.contains("\"\(ModelFile.checksumKey)\":\"\(ModelFile.checksumText(crc))\""), "\(header.prefix(300))")
+        // Every bit of a sample of positions, the first and last data byte included: a flip
+        // that leaves the value finite (most do) would otherwise load as a different model.
+        var rng = SeededRandom(seed: 5)
+        var positions = [dataStart, bytes.count - 1]
+        for _ in 0..<40 { positions.append(dataStart + Int(rng.next() % UInt64(bytes.count - dataStart))) }
+        for position in positions {
+            for bit in 0..<8 {
+                var flipped = bytes
+                flipped[position] ^= UInt8(1 << bit)
+                #expect(throws: ModelFileError.self) { _ = try ModelFile(bytes: flipped) }
+                do {
+                    _ = try ModelFile(bytes: flipped)
+                } catch let error as ModelFileError {
+                    guard case .checksumMismatch("tensor data", let expected, _) = error else {
+                        Issue.record("byte \(position) bit \(bit): \(error), not a checksum mismatch")
+                        continue
+                    }
+                    #expect(expected == ModelFile.checksumText(crc))
+                    #expect(error.description.contains("checksum"))
+                }
+            }
+        }
+        // A changed metadata value (the header stays valid JSON) fails the metadata checksum.
+        let version = "\"version\":\"1\""
+        #expect(header.contains(version))
+        var changed = Array(bytes[0..<8]) + Array(header.replacingOccurrences(of: version, with: "\"version\":\"7\"").utf8)
+        changed += bytes[dataStart...]
+        #expect(throws: ModelFileError.self) { _ = try ModelFile(bytes: changed) }
+        do {
+            _ = try ModelFile(bytes: changed)
+        } catch let error as ModelFileError {
+            guard case .checksumMismatch("metadata", _, _) = error else {
+                Issue.record("a changed metadata value: \(error), not a metadata checksum mismatch")
+                return
+            }
+        }
+        // A file without the key (as an older build wrote it): the same bytes, the key taken out
+        // of the header and the header padded back to its length, so the offsets still hold.
+        let entry = ",\"\(ModelFile.checksumKey)\":\"\(ModelFile.checksumText(crc))\""
+        let withoutKey = header.replacingOccurrences(of: entry, with: "")
+        #expect(withoutKey.count == header.count - entry.count)
+        var old = Array(bytes[0..<8]) + Array(withoutKey.utf8) + [UInt8](repeating: 0x20, count: entry.utf8.count)
+        old += bytes[dataStart...]
+        let legacy = try ModelFile(bytes: old)
+        #expect(legacy.checksum == nil)
+        #expect(try VAEModel(file: legacy) == model)
+    }
+
     @Test func wrongShapesVersionsAndFormatsThrowClearErrors() throws {
         let model = try VAEModel(config: Synthetic.smallConfig(window: 8), seed: 1)
         var file = model.modelFile()

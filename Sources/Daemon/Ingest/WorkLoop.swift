@@ -34,6 +34,7 @@ final class WorkLoop {
     /// split does not pay (see ``ScoringThread/pays``).
     private let scoring: ScoringThread?
     private let store: ModelStore
+    private let episodeStore: EpisodeStore
     private var configuration: Configuration
     private var sockets: SocketSet
     private var poller = Poller()
@@ -48,10 +49,14 @@ final class WorkLoop {
     /// Why the loop stopped on its own, if it did (the service then ends the daemon with an error).
     private(set) var failure: (any Error)?
     private var lastRate = 0.0
-    private var savedVersions: [Int: Int] = [:]
     /// Records stamped later than this are rejected as `future_timestamp` (the burst's clock plus
     /// `limits.max_future`).
     private var futureHorizon = Double.infinity
+    /// The model of each group as last written (its version and live calibration), so a
+    /// checkpoint writes only what changed.
+    private var savedModels: [Int: TrainedModel] = [:]
+    /// The bytes of the episodes file as last written.
+    private var savedEpisodes: [UInt8]?
     /// The last time of receipt handed out, so those of records without a timestamp strictly increase.
     private var lastReceipt = -Double.infinity
     /// The ZAP handler's counts already copied into the metrics.
@@ -72,6 +77,7 @@ final class WorkLoop {
         notifier = setup.notifier
         control = setup.control
         store = setup.store
+        episodeStore = EpisodeStore(directory: setup.store.directory)
         logger = setup.logger
         sockets = try SocketSet(context: context, configuration: configuration, metrics: metrics)
         // Only once nothing below can throw: the training and scoring threads live until `stop()`.
@@ -87,7 +93,7 @@ final class WorkLoop {
         detector.scoringObserver = metrics
         let stale = store.removeStaleTemporaryFiles()
         if !stale.isEmpty {
-            logger.notice("removed the temporary files of unfinished model writes", metadata: ["files": "\(stale)"])
+            logger.notice("removed the temporary files of unfinished writes", metadata: ["files": "\(stale)"])
         }
         loadModels()
         logger.info(
@@ -295,33 +301,96 @@ final class WorkLoop {
         return Double(whole) + Double(attoseconds) * 1e-18
     }
 
-    /// Saves every group model whose version changed since it was last saved.
-    private func checkpoint() {
+    /// Saves every group model whose version or live calibration (the judge's online state)
+    /// changed since it was last written, and the open episodes when they changed; with `force`
+    /// (at shutdown) all of them. A write that fails leaves the previous file as it was (the
+    /// write is atomic): it is logged with the file and counted, and the daemon goes on serving;
+    /// the next checkpoint tries again.
+    private func checkpoint(force: Bool = false) {
         for group in configuration.groups.indices {
-            guard let model = detector.trainedModel(group: group), savedVersions[group] != model.version else {
+            guard let model = detector.trainedModel(group: group) else { continue }
+            if !force, let saved = savedModels[group], saved.version == model.version,
+               saved.evidenceTail == model.evidenceTail, saved.rangeCalibration == model.rangeCalibration
+            {
                 continue
             }
             do {
                 try store.save(model)
-                savedVersions[group] = model.version
+                savedModels[group] = model
+                metrics.modelFilesWritten.increment()
             } catch {
-                logger.error("checkpoint failed", metadata: ["group": "\(model.group)", "error": "\(error)"])
+                metrics.checkpointFailures.increment()
+                logger.error(
+                    "checkpoint failed; the previous model file is kept",
+                    metadata: ["group": "\(model.group)", "file": "\(store.path(ofGroup: model.group))", "error": "\(error)"])
             }
+        }
+        do {
+            let bytes = try episodeStore.serialized(detector.openEpisodes())
+            guard force || bytes != savedEpisodes else { return }
+            try episodeStore.write(bytes)
+            savedEpisodes = bytes
+        } catch {
+            metrics.checkpointFailures.increment()
+            logger.error(
+                "checkpoint of the open episodes failed; the previous file is kept",
+                metadata: ["file": "\(episodeStore.path)", "error": "\(error)"])
         }
     }
 
+    /// Installs each group's saved model. A file that cannot be used is logged with its path and
+    /// the cause, and the group trains afresh; the start goes on (no crash loop under systemd's
+    /// restart policy). A damaged file (truncated, a checksum mismatch, malformed) is moved aside
+    /// as `<file>.corrupt-<UTC time>`, the newest three kept; a valid file that does not fit the
+    /// configuration (another configuration hash, other fields, a newer format) stays where it
+    /// is until the group's next checkpoint replaces it. Then restores the open episodes.
     private func loadModels() {
         for (index, group) in configuration.groups.enumerated() {
             do {
-                guard let stored = try store.load(group: group) else { continue }
-                let event = try detector.load(stored, intoGroup: index)
-                savedVersions[index] = stored.version
-                logger.info("model loaded", metadata: ["group": "\(group.name)", "version": "\(event.version)"])
+                guard let loaded = try store.load(group: group) else { continue }
+                let event: ModelEvent
+                do {
+                    event = try detector.load(loaded.model, intoGroup: index)
+                } catch {
+                    throw SavedModelError(path: loaded.path, error: error)
+                }
+                if loaded.checksummed {
+                    savedModels[index] = loaded.model
+                } else {
+                    // Left out of savedModels: the next checkpoint rewrites it with a checksum.
+                    logger.warning(
+                        "saved model has no checksum (written by an older build); used, and rewritten with one",
+                        metadata: ["group": "\(group.name)", "file": "\(loaded.path)"])
+                }
+                logger.info(
+                    "model loaded", metadata: ["group": "\(group.name)", "version": "\(event.version)", "file": "\(loaded.path)"])
+            } catch let error as SavedModelError {
+                var metadata: Logger.Metadata = [
+                    "group": "\(group.name)", "file": "\(error.path)", "kind": "\(error.kind.rawValue)", "error": "\(error.cause)",
+                ]
+                if error.kind == .damaged {
+                    metrics.modelFilesDamaged.increment()
+                    do {
+                        metadata["moved_to"] = "\(try store.moveAside(error.path))"
+                    } catch let move {
+                        metadata["move_failed"] = "\(move)"
+                    }
+                }
+                logger.warning("saved model not used; the group trains afresh", metadata: metadata)
             } catch {
-                // A model that does not fit (other config, corrupt file) is not used; the group
-                // trains afresh. The file stays for inspection until the next checkpoint replaces it.
-                logger.warning("saved model not used", metadata: ["group": "\(group.name)", "error": "\(error)"])
+                logger.warning("saved model not used; the group trains afresh", metadata: ["group": "\(group.name)", "error": "\(error)"])
             }
+        }
+        do {
+            let episodes = try episodeStore.load()
+            detector.restoreEpisodes(episodes)
+            savedEpisodes = try episodeStore.serialized(detector.openEpisodes())
+            if !episodes.isEmpty {
+                logger.info("open episodes restored", metadata: ["series": "\(episodes.count)", "file": "\(episodeStore.path)"])
+            }
+        } catch {
+            // Episodes are lost, not the models: the next checkpoint writes a good file.
+            logger.warning("saved episodes not used", metadata: ["file": "\(episodeStore.path)", "error": "\(error)"])
         }
     }
 
@@ -388,7 +457,7 @@ final class WorkLoop {
                 detector.sink = publisher
                 detector.scoringExecutor = scoring
                 detector.scoringObserver = metrics
-                savedVersions = [:]
+                savedModels = [:]
                 loadModels()
             }
             configuration = new
@@ -434,7 +503,7 @@ final class WorkLoop {
         detector.finishScoring()
         scoring?.stop()
         training.stop()
-        checkpoint()
+        checkpoint(force: true)  // the live calibration and the open episodes, whether or not the schedule was due
         countCurve()
         sockets.close()
         logger.info("stopped")

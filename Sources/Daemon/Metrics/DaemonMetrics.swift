@@ -67,6 +67,16 @@ public final class DaemonMetrics: ScoringObserver {
     /// cold-start check alone.
     public let firstModelSeconds: Gauge
 
+    // State on disk (docs/OPERATIONS.md, "Crash safety of state").
+    /// `checkpoint_failures_total`: model or episode files a checkpoint could not write (a full
+    /// disk, an I/O error); the previous file stays as it was and the daemon goes on serving.
+    public let checkpointFailures: Counter
+    /// `model_files_written_total`: model files written by checkpoints and at shutdown.
+    public let modelFilesWritten: Counter
+    /// `model_files_damaged_total`: saved model files found damaged at start (truncated, a
+    /// checksum mismatch, malformed) and moved aside; their groups retrain.
+    public let modelFilesDamaged: Counter
+
     private let readyGauge: Gauge
     private let readyFlag = ManagedAtomic(false)
     private let hasFirstModel = ManagedAtomic(false)
@@ -146,6 +156,16 @@ public final class DaemonMetrics: ScoringObserver {
                 "first_model", unit: "seconds",
                 help: "Seconds from start to the first model trained or loaded; -1 until there is one."))
         firstModelSeconds.set(to: -1)
+        checkpointFailures = registry.makeCounter(
+            descriptor: named(
+                "checkpoint_failures", unit: "total",
+                help: "Model or episode files a checkpoint could not write; the previous file is kept."))
+        modelFilesWritten = registry.makeCounter(
+            descriptor: named("model_files_written", unit: "total", help: "Model files written by checkpoints."))
+        modelFilesDamaged = registry.makeCounter(
+            descriptor: named(
+                "model_files_damaged", unit: "total",
+                help: "Saved model files found damaged at start and moved aside; their groups retrain."))
         readyGauge = registry.makeGauge(
             descriptor: named("ready", help: "1 once sockets are bound and saved models loaded, else 0."))
         readyGauge.set(to: 0)

@@ -1,5 +1,5 @@
 /// One contiguous run of anomalous windows of a series, from `open` to `resolved` (docs/DESIGN.md §4).
-public struct AlertEpisode: Equatable, Sendable {
+public struct AlertEpisode: Equatable, Sendable, Codable {
     /// The episode id carried by every message about it: 16 hex digits, a hash of the series key
     /// and the opening window's time, so it is stable across restarts and replays.
     public let id: String

@@ -52,6 +52,42 @@ public struct AlertTracker: Sendable {
         self.configuration = configuration
     }
 
+    /// A tracker in the state `snapshot` recorded, under the current `configuration`: an open
+    /// episode restored after a restart goes on (`ongoing`, `resolved`) instead of opening anew.
+    public init(restoring snapshot: Snapshot, configuration: Configuration) {
+        seriesKey = snapshot.seriesKey
+        self.configuration = configuration
+        episode = snapshot.episode
+        pendingAnomalous = max(snapshot.pendingAnomalous, 0)
+        pendingOnset = snapshot.pendingOnset
+    }
+
+    /// The tracker's state without its configuration, to be saved and restored.
+    public var snapshot: Snapshot {
+        Snapshot(seriesKey: seriesKey, episode: episode, pendingAnomalous: pendingAnomalous, pendingOnset: pendingOnset)
+    }
+
+    /// What ``init(restoring:configuration:)`` restores: the series, its open episode and the
+    /// anomalous windows counted towards opening one.
+    public struct Snapshot: Codable, Equatable, Sendable {
+        /// The series key.
+        public var seriesKey: String
+        /// The open episode, if any.
+        public var episode: AlertEpisode?
+        /// Anomalous windows in a row while no episode is open.
+        public var pendingAnomalous: Int
+        /// Whether one of those windows was an onset.
+        public var pendingOnset: Bool
+
+        /// A snapshot of these parts.
+        public init(seriesKey: String, episode: AlertEpisode?, pendingAnomalous: Int, pendingOnset: Bool) {
+            self.seriesKey = seriesKey
+            self.episode = episode
+            self.pendingAnomalous = pendingAnomalous
+            self.pendingOnset = pendingOnset
+        }
+    }
+
     /// Whether an episode is open (the `alert` column of `anomalyd detect`).
     public var isOpen: Bool { episode != nil }
 

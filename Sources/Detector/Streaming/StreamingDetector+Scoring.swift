@@ -120,6 +120,7 @@ extension StreamingDetector {
                 verdict = judge.coldStartVerdict(logTail: first, state: &slot.judgement, onset: onset, step: step)
             }
             var tracker = trackers[s]
+            if tracker == nil && !restoredTrackers.isEmpty { tracker = restoredTracker(series: s, group: group) }
             let event = judge.episode(verdict, tracker: &tracker, seriesKey: { index.key(of: s) },
                                       window: AlertWindow(start: batch.start[row], end: end,
                                                           points: group.configuration.window))

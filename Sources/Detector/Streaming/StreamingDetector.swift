@@ -43,6 +43,11 @@ public final class StreamingDetector {
     /// Alert state machines of the series whose tracker is not idle (an open episode or a run of
     /// anomalous windows); an idle tracker behaves as a new one, so it is dropped.
     var trackers: [Int: AlertTracker] = [:]
+    /// Trackers restored from a saved state (``restoreEpisodes(_:)``) by series key, each taken
+    /// by its series' first judged window; empty in steady state, so judging pays one check.
+    var restoredTrackers: [String: (group: String, snapshot: AlertTracker.Snapshot)] = [:]
+    /// Series whose first judged window since the restore has looked in ``restoredTrackers``.
+    var restoreLooked: [Bool] = []
     /// The batch on the ``scoringExecutor`` (always its group's ``ModelGroup/batch``), with the
     /// slot that scores it and its window count; one at a time.
     var inFlight: (group: ModelGroup, slot: ModelSlot, count: Int)?

@@ -50,7 +50,12 @@ extension TrainedModel {
     ///   - path: the file.
     ///   - configurationHash: the group's ``GroupConfiguration/modelHash``; nil skips the check.
     public static func read(from path: String, configurationHash: String?) throws -> TrainedModel {
-        let file = try ModelFile.read(from: path)
+        try TrainedModel(file: ModelFile.read(from: path), configurationHash: configurationHash)
+    }
+
+    /// The model a file read by ``VAE/ModelFile/read(from:)`` holds, refusing one trained under
+    /// another configuration (`configurationHash` nil skips that check).
+    public init(file: ModelFile, configurationHash: String?) throws {
         let vae = try VAEModel(file: file), meta = file.metadata
         func value(_ key: String) throws -> String {
             guard let v = meta[key] else { throw ModelFileError.badMetadata(key: key, reason: "missing") }
@@ -91,7 +96,7 @@ extension TrainedModel {
                 vae: memberVAE, calibration: try ScoreCalibration(jsonString: try value(prefix + "score_calibration")),
                 scoreTail: try decode(ScoreTail.self, prefix + "score_tail")))
         }
-        return TrainedModel(
+        self.init(
             groupIndex: 0, group: try value("group"), series: meta["series"],
             fields: try decode([String].self, "fields"), members: members,
             scalers: try decode([String: RobustScaler].self, "normalization"),

@@ -364,6 +364,7 @@ struct DaemonConfig {
     var sendHWM: Int?
     var maxFuture: String?
     var maxSeries: Int?
+    var seriesIdle: String?
 
     init(stateDirectory: String) {
         self.stateDirectory = stateDirectory
@@ -399,6 +400,7 @@ struct DaemonConfig {
             [limits]
             \(maxFuture.map { "max_future = \"\($0)\"" } ?? "")
             \(maxSeries.map { "max_series = \($0)" } ?? "")
+            \(seriesIdle.map { "series_idle = \"\($0)\"" } ?? "")
 
             [[group]]
             name = "\(groupName)"

@@ -73,4 +73,48 @@ import Testing
         #expect(daemon.process.isRunning)
         #expect(await daemon.stop() == 0)
     }
+
+    /// After a burst of names fills `max_series`, the idle ones expire after `series_idle` and
+    /// new series are admitted again, without a restart.
+    @Test func idleSeriesExpireAndNewSeriesAreAdmittedAgain() async throws {
+        let directory = try TemporaryDirectory()
+        var config = DaemonConfig(stateDirectory: directory.path("state"))
+        config.maxSeries = 10
+        config.seriesIdle = "2s"
+        try config.write(to: directory.path("anomalyd.toml"))
+        let origin = SineStream.origin
+        try SineStream.write((0..<15).map { #"{"series":"old-\#($0)","ts":\#(origin),"value":1}"# },
+                             to: directory.path("old.jsonl"))
+        try SineStream.write((0..<5).map { #"{"series":"new-\#($0)","ts":\#(origin),"value":1}"# },
+                             to: directory.path("new.jsonl"))
+        let daemon = try RunningDaemon(configPath: directory.path("anomalyd.toml"), directory: directory)
+        #expect(await daemon.waitForLog("listening"), "\(daemon.log)")
+        let old = try PythonPeer(
+            [PythonPeer.script("stream_peer.py"), "--input", config.input, "send:\(directory.path("old.jsonl"))"],
+            directory: directory, name: "old")
+        #expect(await old.waitForExit() == 0, "\(old.errors)")
+        var metrics = ""
+        #expect(await waitUntil(timeout: .seconds(30)) {
+            metrics = httpGet(port: config.metricsPort, path: "/metrics").body
+            return Self.total(metrics, "anomalyd_records_received_total") == 15
+        })
+        #expect(Self.rejected(metrics, "series_limit") == 5)
+        #expect(await waitUntil(timeout: .seconds(30)) {
+            metrics = httpGet(port: config.metricsPort, path: "/metrics").body
+            return Self.total(metrics, "anomalyd_series_expired_total") == 10
+        }, "\(metrics)")
+        #expect(Self.total(metrics, "anomalyd_series_active") == 0)
+        #expect(daemon.logLines(containing: "idle series expired").count >= 1)
+        let new = try PythonPeer(
+            [PythonPeer.script("stream_peer.py"), "--input", config.input, "send:\(directory.path("new.jsonl"))"],
+            directory: directory, name: "new")
+        #expect(await new.waitForExit() == 0, "\(new.errors)")
+        #expect(await waitUntil(timeout: .seconds(30)) {
+            metrics = httpGet(port: config.metricsPort, path: "/metrics").body
+            return Self.total(metrics, "anomalyd_records_received_total") == 20
+        })
+        #expect(Self.rejected(metrics, "series_limit") == 5, "the new series were admitted")
+        #expect(Self.total(metrics, "anomalyd_records_accepted_total") == 15)
+        #expect(await daemon.stop() == 0)
+    }
 }

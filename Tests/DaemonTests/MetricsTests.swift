@@ -20,7 +20,7 @@ import Testing
             "records_received_total", "records_rejected_total", "records_accepted_total", "messages_received_total", "bytes_received_total",
             "windows_scored_total", "alerts_published_total", "models_trained_total",
             "curve_allowed_total", "curve_denied_total", "input_messages_dropped_total", "alert_send_failures_total",
-            "alerts_missed_total", "checkpoint_failures_total", "model_files_written_total", "model_files_damaged_total",
+            "alerts_missed_total", "series_expired_total", "checkpoint_failures_total", "model_files_written_total", "model_files_damaged_total",
         ]
         for name in counters {
             #expect(text.contains("# TYPE anomalyd_\(name) counter\n"), "\(name)")

@@ -74,7 +74,7 @@ import Testing
         feed(3..<20)
         let known = detector.memoryFootprint.stateBytes
         #expect(known < inferring)
-        #expect(known <= 32 + 1024 * 80)  // the state array alone (one growth step of 1024 series)
+        #expect(known <= 32 + 1024 * 88)  // the state array alone (one growth step of 1024 series of 88 bytes)
     }
 
     @Test func perSeriesReservoirsAreNotAllocatedUpFront() {

@@ -114,6 +114,10 @@ public struct LimitSettings: Sendable, Equatable {
     /// `future_timestamp`. Ten minutes: far beyond the skew of any synchronised clock, and short
     /// enough that a point from a bad clock that got in costs its series at most that long.
     public var maxFuture = 600.0
+    /// Seconds without a record after which a series is forgotten (its window, its place under
+    /// `max_series`); it starts afresh if it returns. A week: a series silent that long is gone
+    /// or renamed, while a nightly or weekend job keeps its window.
+    public var seriesIdle = 7 * 86_400.0
     /// Defaults.
     public init() {}
 }

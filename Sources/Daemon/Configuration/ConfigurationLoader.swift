@@ -77,6 +77,7 @@ extension Configuration {
             t.int("max_series", &limits.maxSeries, range: 1...100_000_000)
             t.int("max_fields", &limits.maxFields, range: 1...4096)
             t.duration("max_future", &limits.maxFuture)
+            t.duration("series_idle", &limits.seriesIdle)
         }
         if let parsed = root.tables("group", read: GroupConfiguration.read) {
             groups = parsed
@@ -100,6 +101,9 @@ extension Configuration {
         }
         if limits.maxFuture <= 0 {
             problems.append(.init(key: "limits.max_future", message: "must be positive"))
+        }
+        if limits.seriesIdle <= 0 {
+            problems.append(.init(key: "limits.series_idle", message: "must be positive"))
         }
         if security.curve && security.secretKeyFile.isEmpty {
             problems.append(.init(key: "security.secret_key_file", message: "required when security.curve = true"))

@@ -57,6 +57,10 @@ final class WorkLoop {
     private var savedModels: [Int: TrainedModel] = [:]
     /// The bytes of the episodes file as last written.
     private var savedEpisodes: [UInt8]?
+    /// When each activity epoch of the detector began (``StreamingDetector/activityEpoch``): a
+    /// series whose last record predates an epoch that began `series_idle` ago is idle.
+    private var epochStarts: [(epoch: Int32, at: ContinuousClock.Instant)] = [(0, .now)]
+    private var lastExpiryScan = ContinuousClock.now
     /// The last time of receipt handed out, so those of records without a timestamp strictly increase.
     private var lastReceipt = -Double.infinity
     /// The ZAP handler's counts already copied into the metrics.
@@ -265,6 +269,7 @@ final class WorkLoop {
         countCurve()
         metrics.seriesActive.set(Int64(detector.seriesCount))
         metrics.inputQueueBytes.set(Int64(sockets.receiver.queued))
+        expireIdleSeries(now: now)
         if now - lastCheckpoint >= .seconds(configuration.state.checkpointEvery) {
             checkpoint()
             lastCheckpoint = now
@@ -276,6 +281,29 @@ final class WorkLoop {
             recordsSinceStatus = 0
             lastStatus = now
         }
+    }
+
+    /// Every eighth of `series_idle` (between 0.1 s and an hour), forgets the series idle for at
+    /// least `series_idle` (at most an eighth more) and starts a new activity epoch. One scan is a
+    /// pass over the series; a compaction only when some expired.
+    private func expireIdleSeries(now: ContinuousClock.Instant) {
+        let idle = configuration.limits.seriesIdle
+        let interval = Duration.milliseconds(Int64(min(max(idle / 8, 0.1), 3600) * 1000))
+        guard now - lastExpiryScan >= interval else { return }
+        lastExpiryScan = now
+        if let cutoff = epochStarts.last(where: { now - $0.at >= .milliseconds(Int64(idle * 1000)) }) {
+            let expired = detector.expireSeries(idleBefore: cutoff.epoch)
+            if !expired.isEmpty {
+                metrics.seriesExpired.increment(by: Int64(expired.count))
+                metrics.seriesActive.set(Int64(detector.seriesCount))
+                logger.info(
+                    "idle series expired",
+                    metadata: ["count": "\(expired.count)", "first": "\(expired.prefix(5))", "idle_seconds": "\(idle)"])
+            }
+            epochStarts.removeAll { $0.epoch < cutoff.epoch }
+        }
+        detector.activityEpoch += 1
+        epochStarts.append((detector.activityEpoch, now))
     }
 
     /// Copies the ZAP handler's admitted and refused counts into the metrics (docs/DESIGN.md §9: refusals
@@ -454,6 +482,7 @@ final class WorkLoop {
                 configuration = new
                 detector.finishScoring()  // the old detector's batch in flight: its results, and the executor free
                 detector = Self.detector(for: new)
+                epochStarts = [(0, .now)]
                 detector.sink = publisher
                 detector.scoringExecutor = scoring
                 detector.scoringObserver = metrics

@@ -50,6 +50,8 @@ public final class DaemonMetrics: ScoringObserver {
     /// `input_messages_dropped_total`: messages dropped whole because the input queue
     /// (`input.queue_bytes`) was full; their records are in `records_rejected_total{reason="dropped_queue_full"}`.
     public let inputMessagesDropped: Counter
+    /// `series_expired_total`: series forgotten after `limits.series_idle` without a record.
+    public let seriesExpired: Counter
     /// `input_queue_bytes`: bytes of messages received and waiting to be parsed.
     public let inputQueueBytes: Gauge
     /// `alert_send_failures_total`: alert and model-event messages the PUB socket refused outright.
@@ -138,6 +140,9 @@ public final class DaemonMetrics: ScoringObserver {
             descriptor: named(
                 "input_messages_dropped", unit: "total",
                 help: "Messages dropped whole because the input queue (input.queue_bytes) was full."))
+        seriesExpired = registry.makeCounter(
+            descriptor: named(
+                "series_expired", unit: "total", help: "Series forgotten after limits.series_idle without a record."))
         inputQueueBytes = registry.makeGauge(
             descriptor: named("input_queue", unit: "bytes", help: "Bytes of received messages waiting to be parsed."))
         alertSendFailures = registry.makeCounter(

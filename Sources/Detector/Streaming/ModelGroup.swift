@@ -105,6 +105,22 @@ final class ModelGroup {
     }
 
     /// Sets the scaler of slab row `row`.
+    /// Copies `rows` (in order) into a new slab, which replaces the old one, and returns their
+    /// new row numbers (`0..<rows.count`): idle series' rows are given back
+    /// (``StreamingDetector/expireSeries(idleBefore:)``).
+    func compactRows(keeping rows: [Int]) -> [Int] {
+        let compacted = WindowSlab(rowFloats: slab.rowFloats)
+        var moved: [Int] = []
+        moved.reserveCapacity(rows.count)
+        for row in rows {
+            let new = compacted.append()
+            compacted.row(new).update(from: slab.row(row), count: slab.rowFloats)
+            moved.append(new)
+        }
+        slab = compacted
+        return moved
+    }
+
     func setScaler(_ row: Int, _ scaler: RobustScaler) {
         let F = fields.count
         precondition(scaler.fields == F, "scaler of \(scaler.fields) fields for a group of \(F)")

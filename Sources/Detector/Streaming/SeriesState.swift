@@ -1,4 +1,4 @@
-/// The fixed state the detector keeps for one series: 80 bytes, no allocation of its own once
+/// The fixed state the detector keeps for one series: 88 bytes, no allocation of its own once
 /// its step is known. Everything else lives elsewhere so that a million series stay small:
 /// - its window ring and its normalisation: row ``row`` of its group's ``WindowSlab``;
 /// - its key: the detector's ``SeriesIndex`` (a `String` is made only for alerts and training);
@@ -10,10 +10,12 @@ struct SeriesState {
     let groupStorage: Int32
     /// The model slot of the group that scores the series (0 for a shared model).
     let slotStorage: Int32
-    /// Its row in the group's ``WindowSlab``.
-    let rowStorage: Int32
+    /// Its row in the group's ``WindowSlab`` (moved when expiry compacts the slab).
+    var rowStorage: Int32
     /// Steps appended since the last window was queued (the stride counter).
     var stepsSinceQueued: Int32 = 0
+    /// The detector's ``StreamingDetector/activityEpoch`` at the series' last record.
+    var lastEpoch: Int32 = 0
 
     init(grid: WindowGrid, group: Int, slot: Int, row: Int) {
         self.grid = grid

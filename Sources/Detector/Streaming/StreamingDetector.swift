@@ -48,11 +48,18 @@ public final class StreamingDetector {
     var restoredTrackers: [String: (group: String, snapshot: AlertTracker.Snapshot)] = [:]
     /// Series whose first judged window since the restore has looked in ``restoredTrackers``.
     var restoreLooked: [Bool] = []
+    /// The keys of expired series whose windows are still in a training reservoir, where they
+    /// are referred to as `-(k + 1)` (``expireSeries(idleSince:)``).
+    var retiredKeys: [String] = []
     /// The batch on the ``scoringExecutor`` (always its group's ``ModelGroup/batch``), with the
     /// slot that scores it and its window count; one at a time.
     var inFlight: (group: ModelGroup, slot: ModelSlot, count: Int)?
     /// Totals of the window outcomes of every series (``SeriesWindow/Counts``).
     public private(set) var windowCounts = SeriesWindow.Counts()
+    /// Stamped on each series at each of its records: the caller advances it now and then (the
+    /// daemon at each expiry scan), and ``expireSeries(idleBefore:)`` forgets the series whose
+    /// last record came before a given epoch.
+    public var activityEpoch: Int32 = 0
     /// Records passed to `ingest` so far (the next record's sequence number).
     public private(set) var sequence = 0
 
@@ -109,6 +116,7 @@ public final class StreamingDetector {
             id = new
         }
         let s = id!
+        states[s].lastEpoch = activityEpoch
         let group = groups[states[s].group]
         let mapped = group.mapFields(record)
         guard mapped != ModelGroup.valueOutOfRange else { return .rejected(.outOfRange) }
@@ -202,7 +210,7 @@ public final class StreamingDetector {
                 let windowSeries = ids.map { id -> Int32 in
                     if let l = local[Int(id)] { return l }
                     local[Int(id)] = Int32(keys.count)
-                    keys.append(index.key(of: Int(id)))
+                    keys.append(reservoirKey(of: id))
                     return Int32(keys.count - 1)
                 }
                 var job = TrainingJob(

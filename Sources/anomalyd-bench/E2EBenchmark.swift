@@ -31,6 +31,7 @@ func runEndToEndBenchmark(only figure: String? = nil) {
             try bench.throughputAndLatency(throughput: figure != "latency", latency: figure != "throughput")
         }
         if figure == nil || figure == "retraining" { try bench.latencyWhileRetraining() }
+        if figure == nil || figure == "stalled" { try bench.stalledSubscriber() }
         if figure == nil || figure == "rss" {
             for series in [1_000, 100_000, 1_000_000] { try bench.residentSet(series: series) }
         }
@@ -86,9 +87,43 @@ final class EndToEndBench {
     // MARK: Phases
 
     func throughputAndLatency(throughput: Bool, latency: Bool) throws {
-        let daemon = try BenchDaemon(bench: self, name: "idle", retrainEvery: "never", maxSeries: 10_000)
+        let idle = try throughputAndLatency(throughput: throughput, latency: latency, stalledSubscriber: false)
+        report("e2e.throughput", idle.throughput, "records/s")
+        report("e2e.latency.p50", idle.p50, "s")
+        report("e2e.latency.p99", idle.p99, "s")
+    }
+
+    /// The same phases with a subscriber on the alert socket that never reads (a tiny kernel
+    /// buffer, `rcvhwm` 1), against a daemon without one, in one run: the ratios are the figure.
+    func stalledSubscriber() throws {
+        let idle = try throughputAndLatency(throughput: true, latency: true, stalledSubscriber: false)
+        let stalled = try throughputAndLatency(throughput: true, latency: true, stalledSubscriber: true)
+        report("e2e.stalled.throughput", stalled.throughput, "records/s")
+        report("e2e.stalled.latency.p99", stalled.p99, "s")
+        report("e2e.ratio.throughput.stalled_over_none", stalled.throughput / idle.throughput, "x")
+        report("e2e.ratio.latency.p99.stalled_over_none", stalled.p99 / idle.p99, "x")
+        print("# alerts the stalled subscriber missed (alerts_missed_total): \(Int(stalled.missed))")
+    }
+
+    private func throughputAndLatency(throughput: Bool, latency: Bool, stalledSubscriber: Bool) throws
+        -> (throughput: Double, p50: Double, p99: Double, missed: Double)
+    {
+        let daemon = try BenchDaemon(
+            bench: self, name: stalledSubscriber ? "stalled" : "idle", retrainEvery: "never", maxSeries: 10_000)
         defer { daemon.stop() }
+        let context = try Context()
+        var stalled: Socket?
+        if stalledSubscriber {
+            let socket = try context.socket(.sub)
+            try socket.set(.receiveHighWaterMark, to: 1)
+            try socket.set(.receiveBuffer, to: 4096)
+            try socket.subscribe("")
+            try socket.connect(daemon.outputEndpoint)
+            stalled = socket
+        }
+        defer { stalled?.close(linger: .zero) }
         var step = try warmUp(daemon)
+        var result = (throughput: Double.nan, p50: Double.nan, p99: Double.nan, missed: 0.0)
         if throughput {
             let steps = Stream.throughputRecords / Stream.series
             let before = try daemon.metric("anomalyd_records_received_total")
@@ -101,13 +136,15 @@ final class EndToEndBench {
             guard received == expected, rejected == 0 else {
                 throw BenchError("throughput run lost records: received \(received) of \(expected), rejected \(rejected)")
             }
-            report("e2e.throughput", Double(run.sent) / (done - run.firstSend), "records/s")
+            result.throughput = Double(run.sent) / (done - run.firstSend)
         }
         if latency {
             let latencies = try measureLatency(daemon, startStep: step)
-            report("e2e.latency.p50", percentile(latencies, 0.50), "s")
-            report("e2e.latency.p99", percentile(latencies, 0.99), "s")
+            result.p50 = percentile(latencies, 0.50)
+            result.p99 = percentile(latencies, 0.99)
         }
+        result.missed = try daemon.metric("anomalyd_alerts_missed_total")
+        return result
     }
 
     func latencyWhileRetraining() throws {
@@ -276,6 +313,8 @@ final class BenchDaemon {
             [input]
             bind = ["\(inputEndpoint)"]
             receive_hwm = 0
+            # The throughput run measures draining a backlog without loss: room for all of it.
+            queue_bytes = 4294967296
             [output]
             bind = ["\(outputEndpoint)"]
             send_hwm = 0

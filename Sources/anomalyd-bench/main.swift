@@ -16,7 +16,7 @@ let suites: [(name: String, run: (String?) -> Void, about: String)] = [
     ("records", { _ in runRecordsBenchmark() }, "record codecs, records/s on one core"),
     ("vae", { runVAEBenchmark(only: $0) }, "VAE scoring and training on one core [batch1|batch256|train]"),
     ("e2e", { runEndToEndBenchmark(only: $0) },
-     "the anomalyd binary fed over ZeroMQ by a separate publisher [throughput|latency|retraining|rss]"),
+     "the anomalyd binary fed over ZeroMQ by a separate publisher [throughput|latency|retraining|stalled|rss]"),
     ("detect", { _ in runDetectBenchmark() },
      "the anomalyd binary's detect over a 6,000-row series, training included: defaults against Config/nab.toml"),
     ("series", { runSeriesMemoryBenchmark(count: $0) }, "memory of many series, window 120 × 1 [COUNT, default 1000000]"),

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `Scripts/crash-harness` with a reduced count (docs/RELIABILITY-state.md): 10 SIGKILLs of the
+/// `Scripts/crash-harness` with a reduced count (docs/RELIABILITY.md): 10 SIGKILLs of the
 /// real daemon at random moments, half of them inside a model or episodes write, each followed
 /// by a restart that must come up READY with every model file loadable and no temporary file
 /// left; then a corrupt and a truncated model at start, moved aside and retrained. The full 100

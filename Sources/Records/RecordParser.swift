@@ -83,7 +83,16 @@ public struct RecordParser: Sendable {
             scratch = RecordScratch(maxLineBytes: maxLineBytes, maxKeyBytes: maxKeyBytes, maxFields: maxFields)
         }
         let base = start.assumingMemoryBound(to: UInt8.self)
-        let count = payload.count
+        Self.forEachLine(base, count: payload.count) { lineStart, end in
+            parseLine(base, lineStart, end, onRecord: onRecord, onReject: onReject)
+        }
+    }
+
+    /// Calls `body(start, end)` for each `\n`-separated line of `base[0..<count]`, its line ending
+    /// (and a `\r` before it) excluded: the framing that ``parse(_:onRecord:onReject:)`` and
+    /// ``recordCount(in:)`` share, so that they cannot disagree on what a line is.
+    @inline(__always)
+    static func forEachLine(_ base: UnsafePointer<UInt8>, count: Int, _ body: (Int, Int) -> Void) {
         var lineStart = 0
         while lineStart < count {
             var lineEnd = count
@@ -92,9 +101,18 @@ public struct RecordParser: Sendable {
             }
             var end = lineEnd
             if end > lineStart && base[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            parseLine(base, lineStart, end, onRecord: onRecord, onReject: onReject)
+            body(lineStart, end)
             lineStart = lineEnd + 1
         }
+    }
+
+    /// `base[start..<end]` without its leading and trailing spaces and tabs.
+    @inline(__always)
+    static func trimmed(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (start: Int, end: Int) {
+        var start = start, end = end
+        while start < end && (base[start] == UInt8(ascii: " ") || base[start] == UInt8(ascii: "\t")) { start += 1 }
+        while end > start && (base[end - 1] == UInt8(ascii: " ") || base[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
+        return (start, end)
     }
 
     /// Decodes every line of `payload`, as the `UnsafeRawBufferPointer` overload does.
@@ -131,10 +149,7 @@ public struct RecordParser: Sendable {
                                 detail: "line longer than max line bytes"))
             return
         }
-        var start = lineStart
-        var end = lineEnd
-        while start < end && (base[start] == UInt8(ascii: " ") || base[start] == UInt8(ascii: "\t")) { start += 1 }
-        while end > start && (base[end - 1] == UInt8(ascii: " ") || base[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
+        let (start, end) = Self.trimmed(base, lineStart, lineEnd)
         if start == end { return }
         let scratch = self.scratch
         scratch.reset()

@@ -23,8 +23,6 @@ final class InputReceiver: @unchecked Sendable {
     let capacity: Int
     /// Bytes queued and not yet released by the work loop.
     private let queuedBytes = Atomic<Int>(0)
-    /// Messages dropped because the queue was full (their records are in the metrics).
-    private let droppedMessages = Atomic<Int>(0)
     private let isStopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -72,9 +70,6 @@ final class InputReceiver: @unchecked Sendable {
     /// Bytes queued now.
     var queued: Int { queuedBytes.load(ordering: .relaxed) }
 
-    /// Messages dropped so far because the queue was full.
-    var dropped: Int { droppedMessages.load(ordering: .relaxed) }
-
     /// Stops the thread after it has moved on what libzmq already holds (or dropped it, counted,
     /// where the queue is full) and closed the subscriber; returns when it is done, so the work
     /// loop can then drain the queue to the end and lose nothing that reached the daemon.
@@ -114,7 +109,6 @@ final class InputReceiver: @unchecked Sendable {
                 continue
             }
             queuedBytes.subtract(cost, ordering: .releasing)
-            droppedMessages.add(1, ordering: .relaxed)
             // Counted as the work loop counts a message it parses: every record line, once
             // received and once rejected, so the books balance.
             let payloads = message.frameCount > 1 ? 1..<message.frameCount : 0..<message.frameCount

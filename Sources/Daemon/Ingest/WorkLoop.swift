@@ -189,8 +189,7 @@ final class WorkLoop {
             // (At least one: a message of blank lines over the limit is still refused once.)
             for index in payloads { records += parser.recordCount(in: message[index]) }
             records = max(records, 1)
-            metrics.recordRejected(.tooLarge, count: Int64(records - 1))
-            reject(.tooLarge, sample: nil)
+            reject(.tooLarge, count: records, sample: nil)
         } else {
             for index in payloads {
                 let payload = message[index]
@@ -225,8 +224,11 @@ final class WorkLoop {
         return now
     }
 
-    private func reject(_ reason: RejectReason, sample: (payload: UnsafeRawBufferPointer, line: Range<Int>)?) {
-        metrics.recordRejected(reason)
+    /// Counts `count` records rejected for `reason` and logs one, rate-limited, with its sample.
+    private func reject(
+        _ reason: RejectReason, count: Int = 1, sample: (payload: UnsafeRawBufferPointer, line: Range<Int>)?
+    ) {
+        metrics.recordRejected(reason, count: Int64(count))
         let (admitted, suppressed) = rejectLog.admit(reason)
         guard admitted else { return }
         var metadata: Logger.Metadata = ["reason": "\(reason.label)", "suppressed": "\(suppressed)"]
@@ -527,8 +529,7 @@ final class WorkLoop {
 
     private func shutdown() {
         metrics.setReady(false)
-        drainToTheEnd()
-        detector.flush()
+        drainToTheEnd()  // ends with a flush
         detector.finishScoring()
         scoring?.stop()
         training.stop()

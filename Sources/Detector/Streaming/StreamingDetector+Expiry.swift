@@ -42,14 +42,12 @@ extension StreamingDetector {
         }
 
         // Slab rows: each group's survivors, in id order, into a new slab.
+        var survivorsByGroup = [[Int]](repeating: [], count: groups.count)
+        for s in states.indices where !expired[s] { survivorsByGroup[states[s].group].append(s) }
         for group in groups where group.isLaidOut {
-            let rows = states.indices.filter { !expired[$0] && states[$0].group == group.index }.map { states[$0].row }
-            let moved = group.compactRows(keeping: rows)
-            var k = 0
-            for s in states.indices where !expired[s] && states[s].group == group.index {
-                newStates[Int(newID[s])].rowStorage = Int32(moved[k])
-                k += 1
-            }
+            let survivors = survivorsByGroup[group.index]
+            let moved = group.compactRows(keeping: survivors.map { states[$0].row })
+            for (s, row) in zip(survivors, moved) { newStates[Int(newID[s])].rowStorage = Int32(row) }
         }
 
         // Reservoir references: survivors remapped, the expired under a retired key.

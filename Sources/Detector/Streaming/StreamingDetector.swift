@@ -49,7 +49,7 @@ public final class StreamingDetector {
     /// Series whose first judged window since the restore has looked in ``restoredTrackers``.
     var restoreLooked: [Bool] = []
     /// The keys of expired series whose windows are still in a training reservoir, where they
-    /// are referred to as `-(k + 1)` (``expireSeries(idleSince:)``).
+    /// are referred to as `-(k + 1)` (``expireSeries(idleBefore:)``).
     var retiredKeys: [String] = []
     /// The batch on the ``scoringExecutor`` (always its group's ``ModelGroup/batch``), with the
     /// slot that scores it and its window count; one at a time.
